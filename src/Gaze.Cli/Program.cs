@@ -1,0 +1,3 @@
+using TorchSharp;
+var x = TorchSharp.torch.randn(2, 3);
+Console.WriteLine(x.sum().item<float>());
