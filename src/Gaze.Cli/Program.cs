@@ -1,3 +1,3 @@
-using TorchSharp;
-var x = TorchSharp.torch.randn(2, 3);
-Console.WriteLine(x.sum().item<float>());
+using Gaze.Cli;
+
+return new GazeApp(Console.Out, Console.Error).Run(args);

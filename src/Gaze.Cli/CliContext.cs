@@ -1,0 +1,55 @@
+using Spectre.Console;
+
+namespace Gaze.Cli;
+
+/// <summary>What a command needs from the command line around it: where to write and how much.</summary>
+public sealed class CliContext
+{
+    /// <summary>Creates a context writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
+    public CliContext(TextWriter output, TextWriter error, bool quiet, bool json, bool verbose)
+    {
+        Output = output;
+        Error = error;
+        Quiet = quiet;
+        Json = json;
+        Verbose = verbose;
+        bool interactive = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+    }
+
+    /// <summary>Standard output: results (tables, or JSON with <see cref="Json"/>).</summary>
+    public TextWriter Output { get; }
+
+    /// <summary>Standard error: errors, warnings and progress.</summary>
+    public TextWriter Error { get; }
+
+    /// <summary>Rich output (tables, progress bars) on <see cref="Output"/>.</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary><c>--quiet</c>: print only results and errors, no progress or notes.</summary>
+    public bool Quiet { get; }
+
+    /// <summary><c>--json</c>: print results as JSON on standard output.</summary>
+    public bool Json { get; }
+
+    /// <summary><c>--verbose</c>: more detail, including the details of unexpected failures.</summary>
+    public bool Verbose { get; }
+
+    /// <summary>Writes a warning line to standard error unless <see cref="Quiet"/>.</summary>
+    public void Warn(string message)
+    {
+        if (!Quiet) Error.WriteLine($"gaze: warning: {message}");
+    }
+
+    /// <summary>Writes a note to standard error when <see cref="Verbose"/>.</summary>
+    public void Note(string message)
+    {
+        if (Verbose) Error.WriteLine($"gaze: {message}");
+    }
+}

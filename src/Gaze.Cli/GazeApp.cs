@@ -1,0 +1,103 @@
+using System.CommandLine;
+using Gaze.Cli.Commands;
+using Gaze.Engine;
+using Gaze.Errors;
+
+namespace Gaze.Cli;
+
+/// <summary>
+/// The <c>gaze</c> command line: builds the command tree and applies one error policy to every command.
+/// User errors (<see cref="GazeException"/>, bad options) exit 2 with one line; anything else exits 1 with a
+/// short message, and the details only with <c>--verbose</c>.
+/// </summary>
+public sealed class GazeApp
+{
+    private readonly TextWriter _output;
+    private readonly TextWriter _error;
+    private readonly GlobalOptions _global = new();
+
+    /// <summary>Creates the application writing to the given streams (the console in <c>Program</c>, buffers in tests).</summary>
+    public GazeApp(TextWriter output, TextWriter error)
+    {
+        _output = output;
+        _error = error;
+    }
+
+    /// <summary>Parses <paramref name="args"/>, runs the command and returns the process exit code.</summary>
+    public int Run(string[] args)
+    {
+        RootCommand root = BuildRoot();
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && !AsksForHelp(parse))
+        {
+            _error.WriteLine($"gaze: {parse.Errors[0].Message} (see 'gaze --help')");
+            return ExitCodes.UsageError;
+        }
+        return parse.Invoke(new InvocationConfiguration
+        {
+            Output = _output,
+            Error = _error,
+            EnableDefaultExceptionHandler = false,
+        });
+    }
+
+    private static bool AsksForHelp(ParseResult parse) =>
+        parse.Action is System.CommandLine.Help.HelpAction;
+
+    private RootCommand BuildRoot()
+    {
+        var root = new RootCommand("Gaze: see what a convolutional network looks at (class activation maps, attributions, network visualisation).");
+        _global.AddTo(root);
+
+        // Our --version proves that libtorch runs and reports every engine, and combines with --json.
+        for (int i = root.Options.Count - 1; i >= 0; i--)
+        {
+            if (root.Options[i] is VersionOption) root.Options.RemoveAt(i);
+        }
+        var version = new Option<bool>("--version") { Description = "Print the versions of Gaze, TorchSharp/libtorch and ONNX Runtime, and the CPU threads" };
+        root.Add(version);
+        root.SetAction(parse => parse.GetValue(version)
+            ? Execute(parse, VersionReport.Write)
+            : new System.CommandLine.Help.HelpAction().Invoke(parse));
+        return root;
+    }
+
+    /// <summary>Runs <paramref name="handler"/> under the global options and the error policy.</summary>
+    internal int Execute(ParseResult parse, Func<CliContext, int> handler)
+    {
+        var context = new CliContext(
+            _output, _error,
+            quiet: parse.GetValue(_global.Quiet),
+            json: parse.GetValue(_global.Json),
+            verbose: parse.GetValue(_global.Verbose));
+        try
+        {
+            int? threads = parse.GetValue(_global.Threads);
+            if (threads is not null) EngineSettings.SetThreads(threads.Value);
+            return handler(context);
+        }
+        catch (GazeException e)
+        {
+            _error.WriteLine($"gaze: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+        catch (OperationCanceledException)
+        {
+            _error.WriteLine("gaze: interrupted");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e)
+        {
+            _error.WriteLine($"gaze: unexpected failure: {FirstLine(e.Message)}");
+            if (context.Verbose) _error.WriteLine(e.ToString());
+            else _error.WriteLine("gaze: run again with --verbose for details");
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static string FirstLine(string text)
+    {
+        int end = text.IndexOfAny(['\r', '\n']);
+        return end < 0 ? text : text[..end];
+    }
+}

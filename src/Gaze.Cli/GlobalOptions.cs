@@ -1,0 +1,46 @@
+using System.CommandLine;
+
+namespace Gaze.Cli;
+
+/// <summary>Options every <c>gaze</c> command accepts.</summary>
+public sealed class GlobalOptions
+{
+    /// <summary><c>--threads N</c>: CPU threads for the engines.</summary>
+    public Option<int?> Threads { get; } = new("--threads")
+    {
+        Description = "CPU threads for libtorch and ONNX Runtime (default: one per core)",
+        HelpName = "N",
+        Recursive = true,
+        CustomParser = result => OptionParsers.PositiveInt(result, "--threads"),
+    };
+
+    /// <summary><c>--quiet</c>.</summary>
+    public Option<bool> Quiet { get; } = new("--quiet", "-q")
+    {
+        Description = "Print only results and errors: no progress bars or notes",
+        Recursive = true,
+    };
+
+    /// <summary><c>--json</c>.</summary>
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Print results as JSON on standard output",
+        Recursive = true,
+    };
+
+    /// <summary><c>--verbose</c>.</summary>
+    public Option<bool> Verbose { get; } = new("--verbose", "-v")
+    {
+        Description = "Print more detail, including the details of unexpected failures",
+        Recursive = true,
+    };
+
+    /// <summary>Adds the options to <paramref name="root"/>.</summary>
+    public void AddTo(RootCommand root)
+    {
+        root.Add(Threads);
+        root.Add(Quiet);
+        root.Add(Json);
+        root.Add(Verbose);
+    }
+}
