@@ -52,7 +52,7 @@ public class ImagePreprocessorTests
         Assert.Equal(224 * 300 / 256.0, geometry.SourceRegion.Height, 9);
 
         var stretched = InputGeometry.For(Caffe, 448, 112);
-        Assert.Equal((2.0, 0.5), (stretched.ScaleX, stretched.ScaleY) is var (x, y) ? (1 / x, 1 / y) : default);
+        Assert.Equal((0.5, 2.0), (stretched.ScaleX, stretched.ScaleY));
         Assert.Equal((448.0, 112.0), stretched.ToSource(224, 224));
     }
 
