@@ -48,6 +48,7 @@ public sealed class GazeApp
     {
         var root = new RootCommand("Gaze: see what a convolutional network looks at (class activation maps, attributions, network visualisation).");
         _global.AddTo(root);
+        root.Add(OverlayCommand.Create(this));
 
         // Our --version proves that libtorch runs and reports every engine, and combines with --json.
         for (int i = root.Options.Count - 1; i >= 0; i--)

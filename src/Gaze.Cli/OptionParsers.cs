@@ -14,4 +14,13 @@ public static class OptionParsers
         result.AddError($"{option}: expected a whole number of at least 1, got '{text}'");
         return null;
     }
+
+    /// <summary>A number from 0 to 1 inclusive.</summary>
+    public static double Fraction(ArgumentResult result, string option)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0 && value <= 1) return value;
+        result.AddError($"{option}: expected a number from 0 to 1, got '{text}'");
+        return double.NaN;
+    }
 }
