@@ -41,7 +41,7 @@ internal sealed class OutputNames
     /// A single path segment made from <paramref name="text"/>: letters, digits, <c>- _ . +</c> kept, anything else
     /// (separators, spaces, quotes, <c>&lt; &gt; &amp;</c>, control characters) replaced by <c>_</c>; no leading or
     /// trailing dots and spaces; at most <see cref="MaxSegmentLength"/> characters; <c>image</c> if nothing is left;
-    /// Windows device names and the run's own file names get a trailing <c>_</c>.
+    /// Windows device names and the run's own file names get a leading <c>_</c>.
     /// </summary>
     public static string Safe(string text)
     {
@@ -53,7 +53,8 @@ internal sealed class OutputNames
         }
         string name = builder.ToString().Trim('.', ' ');
         if (name.Length == 0) return "image";
-        if (Reserved.Contains(name) || Reserved.Contains(name.Split('.')[0])) name += "_";
+        // Windows reserves device names with any extension ("nul.txt"), so the mark goes in front.
+        if (Reserved.Contains(name) || Reserved.Contains(name.Split('.')[0])) name = "_" + name;
         return name;
     }
 

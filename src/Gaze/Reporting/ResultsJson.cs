@@ -10,14 +10,7 @@ namespace Gaze.Reporting;
 public static class ResultsJson
 {
     /// <summary>The serializer settings: indented, property names as the records declare them, labels kept readable.</summary>
-    public static JsonSerializerOptions Options { get; } = new()
-    {
-        WriteIndented = true,
-        // The file is read by people and by JSON parsers, never pasted into HTML: keep "gradcam++" and non-ASCII labels as they are.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-    };
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
 
     /// <summary>The document as JSON text.</summary>
     public static string Serialize(ResultsDocument results)
@@ -54,5 +47,19 @@ public static class ResultsJson
         {
             throw new DataFormatException(path, "cannot read: " + e.Message.ReplaceLineEndings(" "), e);
         }
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            // The file is read by people and by JSON parsers, never pasted into HTML: keep "gradcam++" and non-ASCII labels as they are.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            RespectNullableAnnotations = true,
+            RespectRequiredConstructorParameters = true,
+        };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
     }
 }
