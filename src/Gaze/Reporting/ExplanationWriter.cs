@@ -1,0 +1,227 @@
+using Gaze.Errors;
+using Gaze.Imaging;
+using Gaze.Rendering;
+
+namespace Gaze.Reporting;
+
+/// <summary>
+/// Writes an explanation run into an output directory: per image, target and method the overlay PNG and the
+/// heatmap and raw maps as <c>.npy</c> (see <see cref="ImageExplanationWriter.Add"/>), then <c>results.json</c> and
+/// <c>report.html</c> (<see cref="Finish"/>). Every file is written atomically.
+/// </summary>
+/// <remarks>
+/// Layout: <c>&lt;image&gt;/&lt;method&gt;-&lt;target&gt;-overlay.png</c>, <c>-heatmap.npy</c> and <c>-raw.npy</c>, where
+/// <c>&lt;image&gt;</c> is the image's file name without extension made file-system safe, with <c>-2</c>, <c>-3</c> ...
+/// appended for later images of the same name (in input order, compared case-insensitively). The methods are safe
+/// to call from several threads; entries keep the order of the calls.
+/// </remarks>
+public sealed class ExplanationWriter
+{
+    /// <summary>The results file's name in the output directory.</summary>
+    public const string ResultsFileName = "results.json";
+
+    /// <summary>The report's name in the output directory.</summary>
+    public const string ReportFileName = "report.html";
+
+    private readonly object _gate = new();
+    private readonly List<ImageState> _images = [];
+    private readonly OutputNames _folders = new();
+    private readonly ReportPictures _pictures = new();
+    private bool _finished;
+
+    /// <summary>Starts a run that writes into <paramref name="outputDirectory"/>, which must exist (see <see cref="Reporting.OutputDirectory.Prepare"/>).</summary>
+    /// <param name="outputDirectory">Where every file goes.</param>
+    /// <param name="model">The model; its path may be given in any form and is stored relative to the output directory.</param>
+    /// <param name="settings">The run's options; its colormap and opacity are used for the overlays.</param>
+    /// <param name="gazeVersion">The version to record; <see cref="GazeVersion.Current"/> by default.</param>
+    /// <exception cref="OutputFileException">The output directory does not exist.</exception>
+    /// <exception cref="InvalidOptionException">Unknown colormap (<c>--colormap</c>) or opacity outside [0, 1] (<c>--opacity</c>).</exception>
+    public ExplanationWriter(string outputDirectory, ModelSummary model, ExplanationSettings settings, string? gazeVersion = null)
+    {
+        ArgumentNullException.ThrowIfNull(outputDirectory);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(settings);
+        string full = Path.GetFullPath(outputDirectory);
+        if (!Directory.Exists(full)) throw new OutputFileException(outputDirectory, "the output directory does not exist");
+        Colormap = Colormap.FromName(settings.Colormap);
+        HeatmapRenderer.ValidateOpacity(settings.Opacity);
+
+        OutputDirectory = full;
+        Model = model with { Path = OutputNames.Relative(full, model.Path) };
+        Settings = settings;
+        Version = gazeVersion ?? GazeVersion.Current;
+    }
+
+    /// <summary>The output directory's absolute path.</summary>
+    public string OutputDirectory { get; }
+
+    /// <summary>The model as recorded (path relative to the output directory).</summary>
+    public ModelSummary Model { get; }
+
+    /// <summary>The run's options as recorded.</summary>
+    public ExplanationSettings Settings { get; }
+
+    /// <summary>The Gaze version recorded.</summary>
+    public string Version { get; }
+
+    /// <summary>The colormap the overlays use.</summary>
+    public Colormap Colormap { get; }
+
+    /// <summary>Where <see cref="Finish"/> writes <c>results.json</c>.</summary>
+    public string ResultsPath => Path.Combine(OutputDirectory, ResultsFileName);
+
+    /// <summary>Where <see cref="Finish"/> writes <c>report.html</c>.</summary>
+    public string ReportPath => Path.Combine(OutputDirectory, ReportFileName);
+
+    /// <summary>
+    /// Registers a decoded image and creates its folder; add its explanations through the returned writer.
+    /// </summary>
+    /// <param name="sourcePath">The image file as the user named it; recorded relative to the output directory.</param>
+    /// <param name="image">Its pixels at the original size; overlays and heatmaps are written at this size.</param>
+    /// <param name="predictions">The model's top classes (usually five), most probable first.</param>
+    /// <exception cref="OutputFileException">The image's folder cannot be created.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Finish"/> was called already.</exception>
+    public ImageExplanationWriter AddImage(string sourcePath, RgbImage image, IReadOnlyList<Prediction> predictions)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourcePath);
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(predictions);
+
+        string folder;
+        lock (_gate)
+        {
+            EnsureOpen();
+            folder = _folders.Claim(Path.GetFileNameWithoutExtension(sourcePath));
+        }
+        string folderPath = Path.Combine(OutputDirectory, folder);
+        try
+        {
+            Directory.CreateDirectory(folderPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFileException(folderPath, "cannot create the directory: " + e.Message.ReplaceLineEndings(" "), e);
+        }
+        var thumbnail = EmbeddedImage.Encode(image, HtmlReport.ThumbnailMaxSide);
+
+        var state = new ImageState(OutputNames.Relative(OutputDirectory, sourcePath), image.Width, image.Height, [.. predictions], folder);
+        lock (_gate)
+        {
+            EnsureOpen();
+            _pictures.SetThumbnail(_images.Count, thumbnail);
+            _images.Add(state);
+        }
+        return new ImageExplanationWriter(this, state, image);
+    }
+
+    /// <summary>Records an image that could not be explained at all, e.g. because it failed to decode.</summary>
+    /// <param name="sourcePath">The image file as the user named it.</param>
+    /// <param name="error">A one-line message (line breaks are replaced by spaces).</param>
+    /// <exception cref="InvalidOperationException"><see cref="Finish"/> was called already.</exception>
+    public void AddFailedImage(string sourcePath, string error)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourcePath);
+        ArgumentException.ThrowIfNullOrEmpty(error);
+        var state = new ImageState(OutputNames.Relative(OutputDirectory, sourcePath), null, null, [], null)
+        {
+            Error = OneLine(error),
+        };
+        lock (_gate)
+        {
+            EnsureOpen();
+            _images.Add(state);
+        }
+    }
+
+    /// <summary>The results recorded so far, without writing anything.</summary>
+    public ResultsDocument Results
+    {
+        get
+        {
+            lock (_gate) return Snapshot();
+        }
+    }
+
+    /// <summary>Writes <c>results.json</c> and <c>report.html</c>, atomically, and closes the run.</summary>
+    /// <returns>The results as written.</returns>
+    /// <exception cref="OutputFileException">A file cannot be written.</exception>
+    /// <exception cref="InvalidOperationException">Called twice.</exception>
+    public ResultsDocument Finish()
+    {
+        ResultsDocument results;
+        lock (_gate)
+        {
+            EnsureOpen();
+            _finished = true;
+            results = Snapshot();
+        }
+        ResultsJson.Write(ResultsPath, results);
+        HtmlReport.Write(ReportPath, results, _pictures);
+        return results;
+    }
+
+    /// <summary>A unique file stem for one explanation inside the image's folder.</summary>
+    internal string ClaimStem(ImageState state, string preferred)
+    {
+        lock (_gate)
+        {
+            EnsureOpen();
+            return state.Names.Claim(preferred);
+        }
+    }
+
+    /// <summary>Appends a written explanation and the picture the report shows for it.</summary>
+    internal void Record(ImageState state, ExplanationResult explanation, EmbeddedImage picture)
+    {
+        lock (_gate)
+        {
+            EnsureOpen();
+            state.Explanations.Add(explanation);
+            _pictures.SetOverlay(explanation.Overlay, picture);
+        }
+    }
+
+    /// <summary>Notes an error for an image that is otherwise (partly) explained.</summary>
+    internal void RecordError(ImageState state, string error)
+    {
+        lock (_gate)
+        {
+            EnsureOpen();
+            state.Error = state.Error is null ? OneLine(error) : $"{state.Error}; {OneLine(error)}";
+        }
+    }
+
+    private void EnsureOpen()
+    {
+        if (_finished) throw new InvalidOperationException("the results were already written; start a new ExplanationWriter");
+    }
+
+    private ResultsDocument Snapshot() => new()
+    {
+        Gaze = Version,
+        Model = Model,
+        Settings = Settings,
+        Images = [.. _images.Select(image => image.ToResult())],
+    };
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>What the writer knows about one image while the run goes on.</summary>
+    internal sealed class ImageState(string path, int? width, int? height, IReadOnlyList<Prediction> predictions, string? folder)
+    {
+        public string? Folder { get; } = folder;
+        public OutputNames Names { get; } = new();
+        public List<ExplanationResult> Explanations { get; } = [];
+        public string? Error { get; set; }
+
+        public ImageResult ToResult() => new()
+        {
+            Path = path,
+            Width = width,
+            Height = height,
+            Predictions = predictions,
+            Explanations = [.. Explanations],
+            Error = Error,
+        };
+    }
+}

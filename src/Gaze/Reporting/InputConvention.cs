@@ -1,0 +1,38 @@
+using System.Text.Json.Serialization;
+
+namespace Gaze.Reporting;
+
+/// <summary>
+/// The model's input convention as reported in <c>results.json</c> (JSON <c>model.input</c>): plain values the
+/// caller copies from the model description, with the names and meanings of the <c>.gaze.json</c> sidecar.
+/// </summary>
+public sealed record InputConvention
+{
+    /// <summary>Input size as [height, width].</summary>
+    [JsonPropertyName("size")]
+    public required IReadOnlyList<int> Size { get; init; }
+
+    /// <summary>Tensor layout, <c>NCHW</c> or <c>NHWC</c>.</summary>
+    [JsonPropertyName("layout")]
+    public required string Layout { get; init; }
+
+    /// <summary>Channel order, <c>RGB</c>, <c>BGR</c> or <c>GRAY</c>.</summary>
+    [JsonPropertyName("channels")]
+    public required string Channels { get; init; }
+
+    /// <summary>Pixel range before normalisation: 1 (values 0..1) or 255 (values 0..255).</summary>
+    [JsonPropertyName("range")]
+    public required double Range { get; init; }
+
+    /// <summary>Per-channel mean subtracted, in the pixel range.</summary>
+    [JsonPropertyName("mean")]
+    public required IReadOnlyList<double> Mean { get; init; }
+
+    /// <summary>Per-channel standard deviation divided by, in the pixel range (all 1 when the model uses none).</summary>
+    [JsonPropertyName("std")]
+    public required IReadOnlyList<double> Std { get; init; }
+
+    /// <summary>How images are brought to <see cref="Size"/>: <c>stretch</c> or <c>center-crop</c>.</summary>
+    [JsonPropertyName("resize")]
+    public required string Resize { get; init; }
+}

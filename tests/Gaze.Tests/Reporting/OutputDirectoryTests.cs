@@ -1,0 +1,83 @@
+using Gaze.Errors;
+using Gaze.Reporting;
+using Gaze.Tests.Support;
+
+namespace Gaze.Tests.Reporting;
+
+public class OutputDirectoryTests
+{
+    private static readonly DateTime Noon = new(2025, 3, 4, 12, 5, 9);
+
+    [Fact]
+    public void Fresh_directories_are_named_after_the_time_and_never_shared()
+    {
+        using var temp = new TempDirectory();
+        string parent = temp.File("gaze-out");
+
+        string first = OutputDirectory.CreateFresh(parent, Noon);
+        string second = OutputDirectory.CreateFresh(parent, Noon);
+
+        Assert.Equal(Path.Combine(parent, "20250304-120509"), first);
+        Assert.Equal(Path.Combine(parent, "20250304-120509-2"), second);
+        Assert.True(Directory.Exists(first) && Directory.Exists(second));
+    }
+
+    [Fact]
+    public void A_fresh_directory_skips_names_already_in_use()
+    {
+        using var temp = new TempDirectory();
+        string parent = temp.File("gaze-out");
+        Directory.CreateDirectory(Path.Combine(parent, "20250304-120509"));
+        File.WriteAllText(Path.Combine(parent, "20250304-120509", "results.json"), "{}");
+        File.WriteAllText(Path.Combine(parent, "20250304-120509-2"), "a file");
+
+        string fresh = OutputDirectory.CreateFresh(parent, Noon);
+
+        Assert.Equal(Path.Combine(parent, "20250304-120509-3"), fresh);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(fresh));
+        Assert.Equal("{}", File.ReadAllText(Path.Combine(parent, "20250304-120509", "results.json")));
+    }
+
+    [Fact]
+    public void Prepare_without_a_request_creates_a_fresh_directory_under_the_default_parent()
+    {
+        using var temp = new TempDirectory();
+        string made = OutputDirectory.Prepare(null, defaultParent: temp.File("runs"));
+
+        Assert.Equal(temp.File("runs"), Path.GetDirectoryName(made));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(made));
+    }
+
+    [Fact]
+    public void Prepare_creates_a_requested_directory_or_accepts_an_empty_one()
+    {
+        using var temp = new TempDirectory();
+        string nested = temp.File(Path.Combine("x", "y"));
+        Assert.Equal(nested, OutputDirectory.Prepare(nested));
+        Assert.True(Directory.Exists(nested));
+        Assert.Equal(nested, OutputDirectory.Prepare(nested));
+    }
+
+    [Fact]
+    public void Prepare_refuses_a_directory_with_files_unless_told_to_overwrite()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.File("old.txt"), "keep");
+
+        var error = Assert.Throws<InvalidOptionException>(() => OutputDirectory.Prepare(temp.Path));
+        Assert.Equal("--out", error.Option);
+        Assert.Contains(temp.Path, error.Message);
+        Assert.Equal(temp.Path, OutputDirectory.Prepare(temp.Path, overwrite: true));
+        Assert.Equal("keep", File.ReadAllText(temp.File("old.txt")));
+    }
+
+    [Fact]
+    public void Prepare_refuses_a_file()
+    {
+        using var temp = new TempDirectory();
+        string file = temp.File("out");
+        File.WriteAllText(file, "");
+        var error = Assert.Throws<OutputFileException>(() => OutputDirectory.Prepare(file));
+        Assert.Equal(file, error.FilePath);
+    }
+}
