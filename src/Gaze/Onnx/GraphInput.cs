@@ -1,0 +1,33 @@
+namespace Gaze.Onnx;
+
+/// <summary>A tensor the caller gives to a graph: its name, declared element type and declared shape.</summary>
+public sealed class GraphInput
+{
+    internal GraphInput(string name, int elementType, IReadOnlyList<long?>? shape, int slot)
+    {
+        Name = name;
+        ElementType = elementType;
+        Shape = shape;
+        Slot = slot;
+    }
+
+    /// <summary>The input's tensor name.</summary>
+    public string Name { get; }
+
+    /// <summary>ONNX element type number (1 float, 10 float16, 7 int64, ...).</summary>
+    internal int ElementType { get; }
+
+    /// <summary>The declared element type's name, e.g. "float" or "float16" (float16 inputs take float32 tensors).</summary>
+    public string ElementTypeName => OnnxDataType.Name(ElementType);
+
+    /// <summary>Declared dimensions (null entries are symbolic, such as a dynamic batch), or null if undeclared.</summary>
+    public IReadOnlyList<long?>? Shape { get; }
+
+    /// <summary>The declared rank, or null if undeclared.</summary>
+    public int? Rank => Shape?.Count;
+
+    internal int Slot { get; }
+
+    /// <summary>The shape as text, e.g. "[N,3,224,224]" with "N" for a symbolic dimension.</summary>
+    public string ShapeText => Shape is null ? "[?]" : "[" + string.Join(",", Shape.Select((d, i) => d?.ToString() ?? (i == 0 ? "N" : "?"))) + "]";
+}
