@@ -236,7 +236,12 @@ public static class ParityCheck
         return parts.Select(Concatenate).ToList();
     }
 
-    private static SessionOptions SessionOptionsFor() => new() { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+    private static SessionOptions SessionOptionsFor()
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (Engine.EngineSettings.Threads is int threads) options.IntraOpNumThreads = threads;
+        return options;
+    }
 
     private static NamedOnnxValue Feed(GraphInput input, long[] shape, float[] values)
     {
