@@ -111,9 +111,10 @@ internal sealed class ExecutionPlan
     /// re-run downstream of replaced values.</param>
     /// <param name="requireGrad">Slots made to require grad when produced (captures in a gradient run).</param>
     /// <param name="produced">Receives which slots this run computed.</param>
+    /// <param name="observe">Called with each computed slot and its value (for probes), before anything is freed.</param>
     /// <returns>The number of nodes executed.</returns>
     public int Execute(Tensor?[] values, RunContext context, bool[]? release, bool[]? replaced, bool[]? dirty,
-        bool[]? requireGrad, bool[] produced)
+        bool[]? requireGrad, bool[] produced, Action<int, Tensor>? observe = null)
     {
         int executed = 0;
         foreach (var node in Nodes)
@@ -141,6 +142,7 @@ internal sealed class ExecutionPlan
                     // A leaf nothing upstream requires grad for: make it one, so gradients w.r.t. it exist.
                     t.requires_grad_(true);
                 }
+                if (observe is not null && values[slot] is { } value) observe(slot, value);
             }
 
             if (release is not null)
@@ -154,6 +156,13 @@ internal sealed class ExecutionPlan
             }
         }
         return executed;
+    }
+
+    /// <summary>The same plan with every node's operator replaced (for measuring the engine's own overhead).</summary>
+    internal ExecutionPlan WithOperators(Func<PlanNode, OnnxOperator> replace)
+    {
+        var nodes = Nodes.Select(n => new PlanNode(n.LayoutIndex, n.Proto, replace(n), n.Inputs, n.Outputs) { Release = n.Release }).ToArray();
+        return new ExecutionPlan(nodes, Constants);
     }
 
     private static bool ReadsAny(int[] inputs, bool[] dirty)

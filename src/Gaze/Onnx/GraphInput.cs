@@ -28,6 +28,24 @@ public sealed class GraphInput
 
     internal int Slot { get; }
 
+    /// <summary>
+    /// A concrete shape for this input: <paramref name="batch"/> first, declared dimensions where fixed, and for 4-D
+    /// image inputs the requested <paramref name="size"/> (else the declared size, else 224x224); other symbolic
+    /// dimensions become 1.
+    /// </summary>
+    public long[] ConcreteShape(int batch, (int Height, int Width)? size = null)
+    {
+        var declared = Shape ?? [null, 3, null, null];
+        var shape = new long[declared.Count];
+        for (int d = 0; d < shape.Length; d++)
+        {
+            shape[d] = d == 0 ? batch : declared[d] ?? 1;
+            if (shape.Length == 4 && d >= 2)
+                shape[d] = size is { } s ? (d == 2 ? s.Height : s.Width) : declared[d] ?? 224;
+        }
+        return shape;
+    }
+
     /// <summary>The shape as text, e.g. "[N,3,224,224]" with "N" for a symbolic dimension.</summary>
     public string ShapeText => Shape is null ? "[?]" : "[" + string.Join(",", Shape.Select((d, i) => d?.ToString() ?? (i == 0 ? "N" : "?"))) + "]";
 }

@@ -22,7 +22,7 @@ public sealed class OnnxGraph : IDisposable
     private readonly int? logitsSlot;
     private ExecutionPlan plan;
     private List<Tensor> kept = [];
-    private readonly List<Parameter> parameters = [];
+    private readonly List<(int Slot, Parameter Parameter)> parameters = [];
     private bool disposed;
 
     private OnnxGraph(string path, ModelProto model, GraphLayout layout, int opset)
@@ -87,7 +87,7 @@ public sealed class OnnxGraph : IDisposable
     public IReadOnlyList<string> InitializerNames => layout.InitializerSlots.Select(s => layout.SlotNames[s]).ToList();
 
     /// <summary>The parameters made trainable by <see cref="MakeTrainable"/> (empty until then).</summary>
-    public IReadOnlyList<Parameter> TrainableParameters => parameters;
+    public IReadOnlyList<Parameter> TrainableParameters => parameters.Select(p => p.Parameter).ToList();
 
     internal ModelProto Model { get; }
 
@@ -209,10 +209,10 @@ public sealed class OnnxGraph : IDisposable
             parameter.DetachFromDisposeScope();
             old.Dispose();
             initializers[slot] = parameter;
-            parameters.Add(parameter);
+            parameters.Add((slot, parameter));
         }
         Rebuild();
-        return parameters;
+        return TrainableParameters;
     }
 
     /// <summary>The current value of initializer <paramref name="name"/> (a <see cref="Parameter"/> once trainable).</summary>
@@ -232,6 +232,29 @@ public sealed class OnnxGraph : IDisposable
         if (plan is not null) foreach (var t in plan.Constants) if (t is not null) all.Add(t);
         foreach (var t in kept) all.Add(t);
         foreach (var t in all) t.Dispose();
+    }
+
+    /// <summary>
+    /// Runs once without gradients on zero inputs of <see cref="GraphInput.ConcreteShape"/> (batch 1) and records the
+    /// shape and type of every tensor: what layer discovery and the writer need to know.
+    /// </summary>
+    internal TensorFacts Probe((int Height, int Width)? size = null)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        int slots = layout.SlotNames.Length;
+        var facts = new TensorFacts(slots);
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var values = (Tensor?[])plan.Constants.Clone();
+        for (int s = 0; s < slots; s++) if (values[s] is { } c) facts.Record(s, c);
+        foreach (var input in Inputs)
+        {
+            var type = OnnxDataType.ComputeType(input.ElementType) ?? ScalarType.Float32;
+            values[input.Slot] = torch.zeros(input.ConcreteShape(1, size), type);
+            facts.Record(input.Slot, values[input.Slot]!);
+        }
+        plan.Execute(values, new RunContext(ModelPath, null), new bool[slots], null, null, null, new bool[slots], facts.Record);
+        return facts;
     }
 
     /// <summary>The slot of tensor <paramref name="name"/>, or an <see cref="UnknownLayerException"/> with the nearest names.</summary>
@@ -356,6 +379,8 @@ public sealed class OnnxGraph : IDisposable
             scope.Detach(keep);
         }
         if (unsupported.Count > 0) throw new UnsupportedOperatorException(ModelPath, unsupported);
+        // Trainable parameters vary (nothing was folded from them) but still start every run in their slots.
+        foreach (var (slot, parameter) in parameters) built.Constants[slot] = parameter;
 
         plan = built;
         kept = newKept;

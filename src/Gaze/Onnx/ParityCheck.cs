@@ -106,7 +106,7 @@ public static class ParityCheck
         using var scope = torch.NewDisposeScope();
         var notes = new List<string>();
         var random = new Random(options.Seed);
-        var shapes = graph.Inputs.Select(i => InputShape(i, options)).ToList();
+        var shapes = graph.Inputs.Select(i => i.ConcreteShape(options.Batch, options.Size)).ToList();
         var inputs = graph.Inputs.Select((input, k) => RandomValues(shapes[k], input.ElementType, options.Range, random)).ToList();
 
         var gazeInputs = inputs.Select((values, k) => torch.tensor(values, shapes[k])
@@ -145,23 +145,6 @@ public static class ParityCheck
             nonZero = gradient.abs().sum().item<float>() > 0;
         }
         return new ParityReport(graph.ModelPath, shapes[0], graph.IsFloat16, outputs, finite, nonZero, notes);
-    }
-
-    /// <summary>The input shape: batch first, declared dimensions, the requested size for 4-D images.</summary>
-    private static long[] InputShape(GraphInput input, ParityOptions options)
-    {
-        var declared = input.Shape ?? [null, 3, null, null];
-        var shape = new long[declared.Count];
-        for (int d = 0; d < shape.Length; d++)
-        {
-            shape[d] = d == 0 ? options.Batch : declared[d] ?? 1;
-            if (shape.Length == 4 && d >= 2)
-            {
-                long requested = options.Size is { } size ? (d == 2 ? size.Height : size.Width) : declared[d] ?? 224;
-                shape[d] = requested;
-            }
-        }
-        return shape;
     }
 
     /// <summary>

@@ -55,7 +55,7 @@ public sealed class InitializerReadingTests
     {
         using var dir = new TempDirectory();
         var builder = new TestModelBuilder()
-            .Input("x", 1, 4)
+            .Input("x", 4)
             .Initializer(new TensorProto { Name = "d", DataType = 11, Dims = { 2 }, DoubleData = { 0.1, -3 } })
             .Initializer(new TensorProto { Name = "i64", DataType = 7, Dims = { 2 }, RawData = ByteString.CopyFrom(BitConverter.GetBytes(5L).Concat(BitConverter.GetBytes(-7L)).ToArray()) })
             .Initializer(new TensorProto { Name = "i32", DataType = 6, Dims = { 2 }, Int32Data = { 9, -11 } })
@@ -81,7 +81,7 @@ public sealed class InitializerReadingTests
         weight.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "data/w.bin" });
         weight.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = "8" });
         weight.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = "16" });
-        var builder = new TestModelBuilder().Input("x", 1, 4).Initializer(weight).Node("Add", ["x", "w"], ["y"]).Output("y");
+        var builder = new TestModelBuilder().Input("x", 4).Initializer(weight).Node("Add", ["x", "w"], ["y"]).Output("y");
         using var graph = OnnxGraph.Load(builder.Save(dir.File("model.onnx")));
         using var scope = NewDisposeScope();
 
@@ -95,7 +95,7 @@ public sealed class InitializerReadingTests
     {
         using var dir = new TempDirectory();
         var builder = new TestModelBuilder()
-            .Input("x", 1, 4)
+            .Input("x", 4)
             .Node("Cast", ["x"], ["h"], ("to", 10L))
             .Node("Add", ["h", "h"], ["y"])
             .Output("y", 10);
@@ -125,7 +125,7 @@ public sealed class InitializerReadingTests
     private static (float[] A, float[] B) Load(TensorProto a, TensorProto b)
     {
         using var dir = new TempDirectory();
-        var builder = new TestModelBuilder().Input("x", 1, 4).Initializer(a).Initializer(b)
+        var builder = new TestModelBuilder().Input("x", 4).Initializer(a).Initializer(b)
             .Node("Add", ["x", a.Name], ["s"]).Node("Add", ["s", b.Name], ["y"]).Output("y");
         using var graph = OnnxGraph.Load(builder.Save(dir.File("init.onnx")));
         Assert.Equal(ScalarType.Float32, graph.Initializer(a.Name).dtype);

@@ -111,7 +111,7 @@ public sealed class MalformedModelTests
         weight.Dims.Add(4);
         weight.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "weights.bin" });
         var builder = new TestModelBuilder()
-            .Input("x", 1, 4)
+            .Input("x", 4)
             .Initializer(weight)
             .Node("Add", ["x", "w"], ["y"])
             .Output("y");
@@ -153,7 +153,7 @@ public sealed class MalformedModelTests
     {
         using var dir = new TempDirectory();
         var builder = new TestModelBuilder()
-            .Input("x", 1, 4)
+            .Input("x", 4)
             .NamedNode("Add", "adder", ["x", "nowhere"], ["y"])
             .Output("y");
         string path = builder.Save(dir.File("dangling.onnx"));

@@ -24,9 +24,9 @@ internal sealed class TestModelBuilder
     public GraphProto Graph => model.Graph;
 
     /// <summary>Declares a graph input; null dimensions are symbolic.</summary>
-    public TestModelBuilder Input(string name, params long?[] dims) => Input(name, 1, dims);
+    public TestModelBuilder Input(string name, params long?[] dims) => TypedInput(name, 1, dims);
 
-    public TestModelBuilder Input(string name, int elementType, params long?[] dims)
+    public TestModelBuilder TypedInput(string name, int elementType, params long?[] dims)
     {
         model.Graph.Input.Add(Value(name, elementType, dims));
         return this;
