@@ -257,6 +257,21 @@ public sealed class OnnxGraph : IDisposable
         return facts;
     }
 
+    /// <summary>Runs <paramref name="action"/> with another execution plan in place (for measurements).</summary>
+    internal T WithPlan<T>(ExecutionPlan replacement, Func<T> action)
+    {
+        var original = plan;
+        plan = replacement;
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            plan = original;
+        }
+    }
+
     /// <summary>The slot of tensor <paramref name="name"/>, or an <see cref="UnknownLayerException"/> with the nearest names.</summary>
     internal int SlotOf(string name) =>
         layout.SlotOf.TryGetValue(name, out int slot)
