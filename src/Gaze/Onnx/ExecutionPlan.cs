@@ -123,7 +123,16 @@ internal sealed class ExecutionPlan
             if (replaced is not null && WritesOnly(node.Outputs, replaced)) continue;
 
             Tensor?[]? saved = replaced is null ? null : SaveReplaced(values, node.Outputs, replaced);
-            node.Operator.Run(new OperatorIO(values, node.Inputs, node.Outputs, context));
+            try
+            {
+                node.Operator.Run(new OperatorIO(values, node.Inputs, node.Outputs, context));
+            }
+            catch (Exception e) when (e is not GazeException)
+            {
+                string message = e.Message.ReplaceLineEndings(" ").Trim();
+                if (message.Length > 300) message = message[..300] + "...";
+                throw new ModelExecutionException(context.ModelPath, NodeContext.Describe(node.Proto), node.OpType, message, e);
+            }
             executed++;
             SeparateOutputs(values, node.Inputs, node.Outputs);
 

@@ -163,4 +163,19 @@ public sealed class MalformedModelTests
         Assert.Contains("'nowhere'", e.Message);
         Assert.Contains("adder", e.Message);
     }
+
+    [Fact]
+    public void AnInputSizeTheModelCannotTakeNamesTheFailingNode()
+    {
+        string path = SharedData.Require("models/mnist-cntk.onnx");
+        using var graph = OnnxGraph.Load(path);
+        using var scope = NewDisposeScope();
+
+        var e = Assert.Throws<ModelExecutionException>(() => graph.Run(zeros(1, 1, 32, 32)));
+
+        Assert.StartsWith(path + ":", e.Message);
+        Assert.Equal("Times212_reshape0", e.Node);
+        Assert.Equal("Reshape", e.OpType);
+        Assert.DoesNotContain('\n', e.Message);
+    }
 }
