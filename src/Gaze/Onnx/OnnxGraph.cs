@@ -161,6 +161,8 @@ public sealed class OnnxGraph : IDisposable
     /// <paramref name="previous"/> (which must have been run with <see cref="RunOptions.KeepAll"/>). Used by
     /// methods that perturb a layer many times, such as Ablation-CAM.
     /// </summary>
+    /// <remarks>The new run shares the unchanged tensors of <paramref name="previous"/>: keep that run alive (undisposed)
+    /// while its re-runs are in use.</remarks>
     /// <exception cref="UnknownLayerException">A replaced or captured name is not a tensor of the graph.</exception>
     public GraphRun Rerun(GraphRun previous, IReadOnlyDictionary<string, Tensor> replacements, RunOptions? options = null)
     {
@@ -331,7 +333,12 @@ public sealed class OnnxGraph : IDisposable
 
         var outputs = layout.OutputSlots.Select(Result).ToList();
         var scoreSource = logitsSlot is int l ? Result(l) : outputs[0];
-        var scores = scoreSource.dim() == 2 ? scoreSource : scoreSource.reshape(scoreSource.shape[0], -1);
+        var scores = scoreSource.dim() switch
+        {
+            2 => scoreSource,
+            0 => scoreSource.reshape(1, 1),
+            _ => scoreSource.reshape(scoreSource.shape[0], -1),
+        };
         owned.Add(scores);
         var captured = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, slot) in captureSlots) captured[name] = Result(slot);

@@ -280,9 +280,10 @@ public static class ParityCheck
         {
             var dims = value.Type?.TensorType?.Shape?.Dim;
             if (dims is null) continue;
+            bool isInput = inputNames.Contains(value.Name);
             for (int d = 1; d < dims.Count; d++)
             {
-                if (dims.Count >= 3 && d == 1 && value.Name is var n && inputNames.Contains(n)) continue; // channels stay
+                if (isInput && dims.Count >= 3 && d == 1) continue; // an input's channel count stays fixed
                 dims[d] = new TensorShapeProto.Types.Dimension { DimParam = $"{value.Name}_d{d}" };
             }
         }

@@ -13,7 +13,7 @@ public sealed class RunOptions
 
     /// <summary>
     /// Record the autograd graph. Captured tensors are part of it and require grad, so gradients with respect to
-    /// them can be taken (<see cref="Gradients"/>). Parameters require grad only after
+    /// them can be taken (<see cref="Onnx.Gradients.Of(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, bool)"/>). Parameters require grad only after
     /// <see cref="OnnxGraph.MakeTrainable"/>. Without this the run is inference-only (no_grad).
     /// </summary>
     public bool Gradients { get; init; }
