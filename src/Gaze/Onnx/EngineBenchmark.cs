@@ -85,7 +85,12 @@ public static class EngineBenchmark
         float[] values = input.contiguous().data<float>().ToArray();
         int[] dims = input.shape.Select(d => (int)d).ToArray();
         string? note = null;
-        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        // Quiet logging: a failed whole-batch attempt is expected for models that hard-code their batch.
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
+        };
         if (Engine.EngineSettings.Threads is int threads) options.IntraOpNumThreads = threads;
 
         // Models that declare a fixed batch or size get a copy with symbolic sizes; if that copy cannot run the
