@@ -1,0 +1,8 @@
+namespace Gaze.Errors;
+
+/// <summary>A tensor given to a model does not fit the model's declared input (rank, channels or element type).</summary>
+public sealed class ModelInputException : GazeFileException
+{
+    /// <summary>Creates the exception for the model at <paramref name="path"/>.</summary>
+    public ModelInputException(string path, string problem) : base(path, problem) { }
+}

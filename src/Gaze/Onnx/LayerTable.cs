@@ -1,0 +1,158 @@
+using Gaze.Errors;
+
+namespace Gaze.Onnx;
+
+/// <summary>A named 4-D tensor of a graph (a feature map): where class activation maps can be taken.</summary>
+/// <param name="Name">The tensor name.</param>
+/// <param name="OpType">The op type of the node that produces it.</param>
+/// <param name="NodeName">That node's name (empty if the exporter left it unnamed).</param>
+/// <param name="Shape">Its shape in the probe run (batch 1).</param>
+/// <param name="Order">Position in execution order among the layers (0-based).</param>
+public sealed record LayerInfo(string Name, string OpType, string NodeName, IReadOnlyList<long> Shape, int Order)
+{
+    /// <summary>Channels (the shape's second dimension).</summary>
+    public long Channels => Shape[1];
+
+    /// <summary>Height of the feature map.</summary>
+    public long Height => Shape[2];
+
+    /// <summary>Width of the feature map.</summary>
+    public long Width => Shape[3];
+}
+
+/// <summary>
+/// The layers of a graph: every named 4-D tensor a node produces, with its op type and shape from a probe run; the
+/// default layer for class activation maps; and module-path aliases (<c>layer4</c> = the last 4-D tensor produced
+/// under <c>/layer4/</c>, as PyTorch exports name tensors after modules).
+/// </summary>
+public sealed class LayerTable
+{
+    private readonly string modelPath;
+    private readonly Dictionary<string, LayerInfo> byName;
+
+    private LayerTable(string modelPath, IReadOnlyList<LayerInfo> layers, string? defaultCamLayer, bool camFromSidecar)
+    {
+        this.modelPath = modelPath;
+        Layers = layers;
+        byName = layers.ToDictionary(l => l.Name, StringComparer.Ordinal);
+        DefaultCamLayer = defaultCamLayer;
+        DefaultCamLayerFromSidecar = camFromSidecar;
+    }
+
+    /// <summary>The 4-D tensors in execution order.</summary>
+    public IReadOnlyList<LayerInfo> Layers { get; }
+
+    /// <summary>
+    /// The layer class activation maps use by default: the sidecar's <c>layers.cam</c> when given, else the last
+    /// 4-D tensor with spatial size above 1 that feeds global pooling or flattening on the way to the output, else
+    /// the last 4-D tensor with spatial size above 1. Null for a graph without such tensors.
+    /// </summary>
+    public string? DefaultCamLayer { get; }
+
+    /// <summary>True when <see cref="DefaultCamLayer"/> came from the caller (the sidecar) rather than the rule.</summary>
+    public bool DefaultCamLayerFromSidecar { get; }
+
+    /// <summary>Probes <paramref name="graph"/> and builds its layer table.</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="camLayer">The default CAM layer from the model's sidecar (<c>layers.cam</c>), if any; it may be an alias.</param>
+    /// <param name="size">Spatial size of the probe input for image models; null uses the declared size (else 224x224).</param>
+    /// <exception cref="UnknownLayerException"><paramref name="camLayer"/> is not a layer of the graph.</exception>
+    public static LayerTable Discover(OnnxGraph graph, string? camLayer = null, (int Height, int Width)? size = null)
+    {
+        var facts = graph.Probe(size);
+        var layout = graph.Layout;
+        var layers = new List<LayerInfo>();
+        var orderOfSlot = new Dictionary<int, int>();
+        foreach (var node in graph.Plan.Nodes)
+        {
+            foreach (int slot in node.Outputs)
+            {
+                if (slot < 0 || facts.Shape(slot) is not { Length: 4 } shape) continue;
+                orderOfSlot[slot] = layers.Count;
+                layers.Add(new LayerInfo(layout.SlotNames[slot], node.OpType, node.Proto.Name, shape, layers.Count));
+            }
+        }
+
+        var table = new LayerTable(graph.ModelPath, layers, null, false);
+        if (camLayer is not null) return new LayerTable(graph.ModelPath, layers, table.Resolve(camLayer).Name, true);
+        return new LayerTable(graph.ModelPath, layers, FindCamLayer(graph, facts, orderOfSlot, layers), false);
+    }
+
+    /// <summary>
+    /// The layer named <paramref name="nameOrAlias"/>: an exact tensor name, else a module path such as
+    /// <c>layer4</c> or <c>features.18</c> (the last layer produced under <c>/layer4/</c>).
+    /// </summary>
+    /// <exception cref="UnknownLayerException">No such layer; the message lists the nearest names.</exception>
+    public LayerInfo Resolve(string nameOrAlias)
+    {
+        if (byName.TryGetValue(nameOrAlias, out var exact)) return exact;
+        string trimmed = nameOrAlias.Trim('/');
+        if (trimmed.Length > 0)
+        {
+            string inside = "/" + trimmed + "/";
+            var match = Layers.LastOrDefault(l => l.Name.Contains(inside, StringComparison.Ordinal)
+                || l.Name.StartsWith(trimmed + "/", StringComparison.Ordinal)
+                || ("/" + l.NodeName).Contains(inside, StringComparison.Ordinal));
+            if (match is not null) return match;
+        }
+        var candidates = Layers.Select(l => l.Name).Concat(ModuleAliases());
+        throw new UnknownLayerException(modelPath, nameOrAlias, NameSuggestions.Nearest(nameOrAlias, candidates));
+    }
+
+    /// <summary>The module paths that can be used as aliases (each path prefix of the layers' names).</summary>
+    public IReadOnlyList<string> ModuleAliases()
+    {
+        var aliases = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var layer in Layers)
+        {
+            var parts = layer.Name.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            // The last part is the tensor's own name (e.g. Relu_output_0), not a module.
+            for (int i = 0; i < parts.Length - 1; i++)
+                if (seen.Add(parts[i])) aliases.Add(parts[i]);
+        }
+        return aliases;
+    }
+
+    private static string? FindCamLayer(OnnxGraph graph, TensorFacts facts, Dictionary<int, int> orderOfSlot, List<LayerInfo> layers)
+    {
+        var layout = graph.Layout;
+        var onPath = AncestorsOfOutputs(graph);
+        int best = -1;
+        foreach (var node in graph.Plan.Nodes)
+        {
+            if (!onPath.Contains(node.LayoutIndex) || node.Inputs.Length == 0 || node.Inputs[0] < 0) continue;
+            int source = node.Inputs[0];
+            if (!orderOfSlot.TryGetValue(source, out int order) || !HasSpatialExtent(layers[order])) continue;
+            long[]? outShape = node.Outputs.Length > 0 && node.Outputs[0] >= 0 ? facts.Shape(node.Outputs[0]) : null;
+            bool collapses = node.OpType switch
+            {
+                "GlobalAveragePool" or "GlobalMaxPool" => true,
+                "Flatten" or "Reshape" => outShape is { Length: <= 2 },
+                "ReduceMean" or "ReduceMax" or "AveragePool" or "MaxPool" => outShape is not null && (outShape.Length < 4 || outShape[^1] * outShape[^2] == 1),
+                _ => false,
+            };
+            if (collapses) best = Math.Max(best, order);
+        }
+        if (best >= 0) return layers[best].Name;
+        var outputs = layout.OutputSlots.Select(s => layout.SlotNames[s]).ToHashSet(StringComparer.Ordinal);
+        return layers.LastOrDefault(l => HasSpatialExtent(l) && !outputs.Contains(l.Name))?.Name;
+    }
+
+    private static bool HasSpatialExtent(LayerInfo layer) => layer.Height * layer.Width > 1;
+
+    /// <summary>Layout indices of the nodes the outputs (and the scores) depend on.</summary>
+    private static HashSet<int> AncestorsOfOutputs(OnnxGraph graph)
+    {
+        var layout = graph.Layout;
+        var needed = new HashSet<int>(layout.OutputSlots) { graph.SlotOf(graph.ScoreName) };
+        var nodes = new HashSet<int>();
+        for (int n = layout.Nodes.Length - 1; n >= 0; n--)
+        {
+            if (!layout.NodeOutputs[n].Any(needed.Contains)) continue;
+            nodes.Add(n);
+            foreach (int s in layout.NodeInputs[n]) if (s >= 0) needed.Add(s);
+        }
+        return nodes;
+    }
+}

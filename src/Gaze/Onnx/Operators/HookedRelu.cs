@@ -1,0 +1,43 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Gaze.Onnx.Operators;
+
+/// <summary>
+/// ReLU (or Clip(0, upper)) as a custom autograd function whose backward pass is a caller's
+/// <see cref="ReluBackwardHook"/>. Used only in runs that set a hook and need gradients; otherwise the plain
+/// libtorch op runs.
+/// </summary>
+internal sealed class HookedRelu : autograd.SingleTensorFunction<HookedRelu>
+{
+    /// <inheritdoc />
+    public override string Name => "GazeHookedRelu";
+
+    /// <summary>Applies the unit to <paramref name="x"/> with <paramref name="hook"/> as its backward pass.</summary>
+    public static Tensor Apply(Tensor x, ReluBackwardHook hook, double upper) => apply(x, hook, upper);
+
+    /// <inheritdoc />
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var x = (Tensor)vars[0];
+        double upper = (double)vars[2];
+        ctx.save_for_backward([x]);
+        ctx.save_data("hook", vars[1]);
+        ctx.save_data("upper", upper);
+        return double.IsPositiveInfinity(upper) ? x.relu() : x.clamp(0, upper);
+    }
+
+    /// <inheritdoc />
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+    {
+        var x = ctx.get_saved_variables()[0];
+        var hook = (ReluBackwardHook)ctx.get_data("hook");
+        double upper = (double)ctx.get_data("upper");
+        var active = x.gt(0);
+        if (!double.IsPositiveInfinity(upper)) active = active.logical_and(x.lt(upper));
+        var standard = grad_output.mul(active);
+        var gradInput = hook(x, grad_output, standard);
+        // One entry per forward argument; the hook and the bound are not tensors.
+        return [gradInput, null!, null!];
+    }
+}

@@ -1,0 +1,112 @@
+using Gaze.Onnx;
+using Gaze.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Gaze.Tests.Onnx;
+
+/// <summary>Captured tensors are the real intermediate values; replacing tensors re-runs only what depends on them.</summary>
+public sealed class CaptureAndReplaceTests
+{
+    [Fact]
+    public void CapturedActivationEqualsOnnxRuntimesIntermediateTensor()
+    {
+        using var dir = new TempDirectory();
+        string path = SharedData.Require("models/resnet18-random.onnx");
+        using var graph = OnnxGraph.Load(path);
+        string layer = LayerTable.Discover(graph).Resolve("layer3").Name;
+        string exposed = OnnxWriterPath(dir, graph, layer);
+        using var scope = NewDisposeScope();
+        var x = randn([2, 3, 224, 224], generator: new TorchSharp.torch.Generator(3));
+
+        using var run = graph.Run(x, new RunOptions { Capture = [layer] });
+        var expected = OrtOracle.Run(exposed, new Dictionary<string, Tensor> { ["input"] = x });
+
+        Assert.StartsWith("/layer3/", layer);
+        Assert.Equal([2L, 256, 14, 14], run.Captured[layer].shape);
+        Assert.True(OrtOracle.RelativeDifference(run.Captured[layer], expected[layer]) < 1e-5);
+        Assert.True(OrtOracle.RelativeDifference(run.Output, expected["logits"]) < 1e-5);
+    }
+
+    [Fact]
+    public void CapturedActivationOfAnOldFixedBatchModelEqualsOnnxRuntime()
+    {
+        using var dir = new TempDirectory();
+        using var graph = OnnxGraph.Load(SharedData.Require("models/mnist-cntk.onnx"));
+        string exposed = OnnxWriterPath(dir, graph, "ReLU114_Output_0");
+        using var scope = NewDisposeScope();
+        var x = rand([1, 1, 28, 28], generator: new TorchSharp.torch.Generator(5)).mul(255);
+
+        using var run = graph.Run(x, new RunOptions { Capture = ["ReLU114_Output_0"] });
+        var expected = OrtOracle.Run(exposed, new Dictionary<string, Tensor> { ["Input3"] = x });
+
+        Assert.True(OrtOracle.RelativeDifference(run.Captured["ReLU114_Output_0"], expected["ReLU114_Output_0"]) < 1e-5);
+    }
+
+    [Fact]
+    public void ReplacingATensorWithItselfReproducesTheOutput()
+    {
+        using var graph = OnnxGraph.Load(SharedData.Require("models/resnet18-random.onnx"));
+        string layer = LayerTable.Discover(graph).Resolve("layer4").Name;
+        using var scope = NewDisposeScope();
+        var x = randn([2, 3, 64, 64], generator: new TorchSharp.torch.Generator(9));
+
+        using var first = graph.Run(x, new RunOptions { Capture = [layer], KeepAll = true });
+        using var again = graph.Rerun(first, new Dictionary<string, Tensor> { [layer] = first.Captured[layer] });
+        using var fresh = graph.Run(x, new RunOptions { Replace = new Dictionary<string, Tensor> { [layer] = first.Captured[layer] } });
+
+        Assert.True(first.Output.Equals(again.Output));
+        Assert.True(first.Output.Equals(fresh.Output));
+        // After layer4 come only GlobalAveragePool, Flatten and Gemm.
+        Assert.Equal(3, again.ExecutedNodeCount);
+        Assert.Equal(graph.RuntimeNodeCount, first.ExecutedNodeCount);
+    }
+
+    [Fact]
+    public void ReplacingRunsOnlyTheDownstreamNodes()
+    {
+        using var dir = new TempDirectory();
+        // a = Relu(x); b = Sigmoid(a); c = b * x; d = Tanh(a); y = c + d
+        var builder = new TestModelBuilder()
+            .Input("x", 2, 3)
+            .Node("Relu", ["x"], ["a"]).Node("Sigmoid", ["a"], ["b"]).Node("Mul", ["b", "x"], ["c"])
+            .Node("Tanh", ["a"], ["d"]).Node("Add", ["c", "d"], ["y"]).Output("y");
+        using var graph = OnnxGraph.Load(builder.Save(dir.File("diamond.onnx")));
+        using var scope = NewDisposeScope();
+        var x = tensor(new float[] { -1, 0.5f, 2, 3, -0.25f, 1 }).reshape(2, 3);
+        var replacement = full([2, 3], 0.75f);
+
+        using var baseRun = graph.Run(x, new RunOptions { KeepAll = true });
+        using var afterB = graph.Rerun(baseRun, new Dictionary<string, Tensor> { ["b"] = replacement });
+        using var afterA = graph.Rerun(baseRun, new Dictionary<string, Tensor> { ["a"] = replacement });
+
+        Assert.Equal(5, baseRun.ExecutedNodeCount);
+        Assert.Equal(2, afterB.ExecutedNodeCount); // c and y
+        Assert.Equal(4, afterA.ExecutedNodeCount); // b, c, d and y
+        var expectedB = replacement * x + x.relu().tanh();
+        Assert.True(afterB.Output.allclose(expectedB));
+        var expectedA = replacement.sigmoid() * x + replacement.tanh();
+        Assert.True(afterA.Output.allclose(expectedA));
+        // The base run is untouched.
+        Assert.True(baseRun.Output.allclose(x.relu().sigmoid() * x + x.relu().tanh()));
+    }
+
+    [Fact]
+    public void AnUnknownTensorNameListsTheNearestNames()
+    {
+        using var graph = OnnxGraph.Load(SharedData.Require("models/mnist-cntk.onnx"));
+        using var scope = NewDisposeScope();
+
+        var e = Assert.Throws<Gaze.Errors.UnknownLayerException>(() =>
+            graph.Run(zeros(1, 1, 28, 28), new RunOptions { Capture = ["ReLU115_Output_0"] }));
+
+        Assert.Contains("ReLU114_Output_0", e.Nearest);
+        Assert.Contains("nearest", e.Message);
+    }
+
+    private static string OnnxWriterPath(TempDirectory dir, OnnxGraph graph, string extraOutput)
+    {
+        string path = dir.File("exposed.onnx");
+        OnnxWriter.Save(graph, path, [extraOutput]);
+        return path;
+    }
+}
