@@ -19,6 +19,9 @@ public sealed class DeterministicRandom
         _s3 = expander.Next();
     }
 
+    /// <summary>A generator starting from the raw state; for checking against the algorithm's reference outputs.</summary>
+    internal DeterministicRandom(ulong s0, ulong s1, ulong s2, ulong s3) => (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+
     /// <summary>
     /// An independent stream for item <paramref name="index"/> of the data set seeded with <paramref name="seed"/>.
     /// Each item can be generated alone, in any order or in parallel, with the same result.
