@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using Gaze.Errors;
+using Gaze.IO;
+
+namespace Gaze.Datasets;
+
+/// <summary>
+/// Writes a generated shapes data set to disk as an ImageFolder tree with an answer sheet:
+/// <code>
+/// DIR/&lt;class&gt;/&lt;n&gt;.png     the images, one folder per class
+/// DIR/masks/&lt;n&gt;.png       8-bit grayscale object masks (255 on the object)
+/// DIR/annotations.json      classes, and per image its file, class, box and mask (see <see cref="AnnotationsFile"/>)
+/// </code>
+/// <c>n</c> is the sample index, zero-padded to a common width. Classes take turns (see
+/// <see cref="ShapesGenerator.ClassOf"/>), so they are balanced. Every file is written atomically and
+/// <c>annotations.json</c> last: a data set with an annotations file is complete.
+/// </summary>
+public static class ShapesDataset
+{
+    /// <summary>The sub-directory holding the masks.</summary>
+    public const string MasksDirectory = "masks";
+
+    /// <summary>Generates <paramref name="count"/> samples and writes them into <paramref name="directory"/>.</summary>
+    /// <param name="directory">Output directory; created if missing, and must be empty if it exists.</param>
+    /// <param name="count">Number of images, at least 1.</param>
+    /// <param name="seed">The generator's seed: the same seed, count and size always write the same files.</param>
+    /// <param name="size">Image side in pixels (see <see cref="ShapesGenerator"/>).</param>
+    /// <param name="progress">Told the number of images written so far; called from worker threads.</param>
+    /// <param name="cancellationToken">Stops the writing; files already written stay, the annotations file is not written.</param>
+    /// <returns>The annotations as written, paths relative to <paramref name="directory"/>.</returns>
+    /// <exception cref="InvalidOptionException"><paramref name="count"/> (<c>--count</c>) or <paramref name="size"/> (<c>--size</c>)
+    /// is out of range, or <paramref name="directory"/> (<c>--out</c>) is blank, a file or a directory that is not empty.</exception>
+    /// <exception cref="OutputFileException">A file or directory cannot be written.</exception>
+    public static AnnotationSet Write(string directory, int count, int seed, int size = ShapesGenerator.DefaultSize,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ValidateCount(count);
+        var generator = new ShapesGenerator(seed, size);
+        PrepareDirectory(directory);
+
+        string numberFormat = new('0', Math.Max(4, (count - 1).ToString(CultureInfo.InvariantCulture).Length));
+        var images = new ImageAnnotation[count];
+        int written = 0;
+        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        try
+        {
+            // Each sample depends only on (seed, index), so the files are the same whatever the scheduling.
+            Parallel.For(0, count, options, index =>
+            {
+                var sample = generator.Generate(index);
+                string number = index.ToString(numberFormat, CultureInfo.InvariantCulture);
+                var annotation = new ImageAnnotation(
+                    File: $"{sample.ClassName}/{number}.png",
+                    ClassName: sample.ClassName,
+                    Box: sample.Box,
+                    Mask: $"{MasksDirectory}/{number}.png");
+                ImageEncoder.Write(Path.Combine(directory, sample.ClassName, number + ".png"), sample.Image);
+                GrayPngEncoder.Write(Path.Combine(directory, MasksDirectory, number + ".png"), sample.Mask);
+                images[index] = annotation;
+                progress?.Report(Interlocked.Increment(ref written));
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(inner => inner is GazeException) is { } gazeError)
+        {
+            // A user-facing problem (a full disk, say) keeps its own one-line message.
+            ExceptionDispatchInfo.Capture(gazeError).Throw();
+            throw;
+        }
+
+        var annotations = new AnnotationSet(ShapeClassNames.AllNames, images, Path.GetFullPath(directory));
+        AnnotationsFile.Write(Path.Combine(directory, AnnotationsFile.FileName), annotations);
+        return annotations;
+    }
+
+    /// <summary>Checks an image count.</summary>
+    /// <exception cref="InvalidOptionException">It is below 1 (names <c>--count</c>).</exception>
+    public static void ValidateCount(int count)
+    {
+        if (count < 1)
+            throw new InvalidOptionException("--count", $"must be at least 1, got {count.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>Creates the directory tree; refuses a non-empty directory, whose old files would mix with the new set.</summary>
+    private static void PrepareDirectory(string directory)
+    {
+        if (string.IsNullOrWhiteSpace(directory)) throw new InvalidOptionException("--out", "needs a directory path");
+        if (File.Exists(directory)) throw new InvalidOptionException("--out", $"'{directory}' is a file, not a directory");
+        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
+            throw new InvalidOptionException("--out", $"directory '{directory}' is not empty; choose a new or empty directory");
+        try
+        {
+            foreach (string name in ShapeClassNames.AllNames.Append(MasksDirectory))
+                Directory.CreateDirectory(Path.Combine(directory, name));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFileException(directory, $"cannot create the directory: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Runtime.InteropServices;
+using Gaze.Imaging;
+using SkiaSharp;
+
+namespace Gaze.IO;
+
+/// <summary>
+/// Writes a <see cref="GrayImage"/> as an 8-bit grayscale PNG (one channel, no alpha), atomically
+/// (see <see cref="AtomicFile"/>). Used for masks, which <see cref="ImageEncoder"/> would triple into RGB.
+/// </summary>
+public static class GrayPngEncoder
+{
+    /// <summary>Writes <paramref name="image"/> to <paramref name="path"/> as PNG, whatever the extension; an existing file is replaced.</summary>
+    /// <exception cref="Gaze.Errors.OutputFileException">The file cannot be written.</exception>
+    public static void Write(string path, GrayImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        AtomicFile.Write(path, stream => Encode(image, stream));
+    }
+
+    /// <summary>Encodes <paramref name="image"/> as PNG into <paramref name="destination"/>.</summary>
+    public static void Encode(GrayImage image, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(destination);
+        var info = new SKImageInfo(image.Width, image.Height, SKColorType.Gray8, SKAlphaType.Opaque);
+        var handle = GCHandle.Alloc(image.Pixels, GCHandleType.Pinned);
+        try
+        {
+            using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), image.Width);
+            if (!pixmap.Encode(destination, SKPngEncoderOptions.Default))
+                throw new InvalidOperationException($"SkiaSharp failed to encode a {image.Width}x{image.Height} gray PNG");
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+}
