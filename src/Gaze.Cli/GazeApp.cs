@@ -48,6 +48,9 @@ public sealed class GazeApp
     {
         var root = new RootCommand("Gaze: see what a convolutional network looks at (class activation maps, attributions, network visualisation).");
         _global.AddTo(root);
+        root.Add(LayersCommand.Create(this));
+        root.Add(CheckCommand.Create(this));
+        root.Add(PredictCommand.Create(this));
         root.Add(OverlayCommand.Create(this));
 
         // Our --version proves that libtorch runs and reports every engine, and combines with --json.

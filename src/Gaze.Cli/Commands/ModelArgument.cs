@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Gaze.Errors;
+
+namespace Gaze.Cli.Commands;
+
+/// <summary>The model path arguments and options shared by commands.</summary>
+public static class ModelArgument
+{
+    /// <summary>A positional <c>MODEL</c> argument.</summary>
+    public static Argument<string> Positional() => new("MODEL") { Description = "The ONNX model (its .gaze.json sidecar is read if present)" };
+
+    /// <summary>A required <c>--model</c> option.</summary>
+    public static Option<string> Option() => new("--model", "-m") { Description = "The ONNX model (its .gaze.json sidecar is read if present)", Required = true, HelpName = "MODEL" };
+
+    /// <summary>Parses <c>H,W</c> (or one number for a square).</summary>
+    public static (int Height, int Width)? ParseSize(string? text, string option = "--size")
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        string[] parts = text.Split(',', 'x');
+        var values = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i].Trim(), out values[i]) || values[i] < 1)
+                throw new InvalidOptionException(option, $"expected H,W with positive whole numbers, got '{text}'");
+        }
+        return values.Length switch
+        {
+            1 => (values[0], values[0]),
+            2 => (values[0], values[1]),
+            _ => throw new InvalidOptionException(option, $"expected H,W, got '{text}'"),
+        };
+    }
+}

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Text.Json;
+using Gaze.Imaging;
+using Gaze.Models;
+using Gaze.Onnx;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace Gaze.Cli.Commands;
+
+/// <summary><c>gaze predict IMAGE... --model MODEL</c>: the top-K classes with probabilities and logits per image.</summary>
+public static class PredictCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(GazeApp app)
+    {
+        var images = new Argument<string[]>("IMAGE") { Description = "Images or folders of images", Arity = ArgumentArity.OneOrMore };
+        var model = ModelArgument.Option();
+        var top = new Option<int>("--top") { Description = "How many classes to show", DefaultValueFactory = _ => 5, CustomParser = r => OptionParsers.PositiveInt(r, "--top") ?? 0 };
+        var command = new Command("predict", "Classify images: top-K labels, probabilities (softmax of the logits) and logits") { images, model, top };
+        command.SetAction(parse => app.Execute(parse, context =>
+        {
+            string modelPath = parse.GetValue(model)!;
+            ModelMetadata metadata = ModelMetadataReader.ReadFor(modelPath);
+            using OnnxGraph graph = OnnxGraph.Load(modelPath);
+            var preprocessor = new ImagePreprocessor(metadata.Input ?? ModelInput.Default);
+            var results = new List<(string Path, IReadOnlyList<ClassScore>? Top, string? Error)>();
+            int failures = 0;
+            foreach (string path in ImageFiles.Expand(parse.GetValue(images)!))
+            {
+                try
+                {
+                    using var scope = NewDisposeScope();
+                    using Tensor input = preprocessor.Preprocess(ImageDecoder.Load(path));
+                    results.Add((path, Prediction.TopK(graph, input, parse.GetValue(top), metadata.Labels)[0], null));
+                }
+                catch (Gaze.Errors.GazeFileException e)
+                {
+                    // One bad image is reported; the others are still classified (exit 4).
+                    context.Error.WriteLine($"gaze: {e.Message}");
+                    results.Add((path, null, e.Problem));
+                    failures++;
+                }
+            }
+            Print(context, results);
+            if (failures == 0) return ExitCodes.Success;
+            return failures == results.Count ? ExitCodes.UsageError : ExitCodes.PartialSuccess;
+        }));
+        return command;
+    }
+
+    private static void Print(CliContext context, List<(string Path, IReadOnlyList<ClassScore>? Top, string? Error)> results)
+    {
+        if (context.Json)
+        {
+            context.Output.WriteLine(JsonSerializer.Serialize(results.Select(r => new
+            {
+                path = r.Path,
+                error = r.Error,
+                predictions = r.Top?.Select(c => new { index = c.Index, label = c.Label, probability = c.Probability, logit = c.Logit }),
+            })));
+            return;
+        }
+        foreach (var (path, topK, _) in results)
+        {
+            if (topK is null) continue;
+            var grid = new Table { Title = new TableTitle(Markup.Escape(path)) }.AddColumns("rank", "class", "label", "probability", "logit");
+            for (int i = 0; i < topK.Count; i++)
+            {
+                ClassScore c = topK[i];
+                grid.AddRow((i + 1).ToString(), c.Index.ToString(), Markup.Escape(c.Label ?? ""), c.Probability.ToString("P2"), c.Logit.ToString("F3"));
+            }
+            context.Console.Write(grid);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using Gaze.Imaging;
+using Gaze.Models;
+using Gaze.Tests.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Gaze.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Gaze.Tests.Cli;
+
+/// <summary><c>gaze check</c>, <c>gaze predict</c> and <c>gaze layers</c> on the shared models.</summary>
+public class ModelCommandTests
+{
+    public static TheoryData<string, string[]> SharedModels() => new()
+    {
+        { "squeezenet1.1-caffe2-fp16.onnx", [] },
+        { "resnet18-random.onnx", [] },
+        { "mobilenet_v2-random.onnx", [] },
+        { "efficientnet_b0-random.onnx", [] },
+        { "mnist-cntk.onnx", [] },
+        { "candy-style.onnx", ["--size", "224,224"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(SharedModels))]
+    public void CheckPassesAtBatchOneAndFour(string model, string[] extra)
+    {
+        foreach (string batch in new[] { "1", "4" })
+        {
+            var result = CliRunner.Run(["check", SharedData.Require("models/" + model), "--batch", batch, "--json", .. extra]);
+            Assert.True(result.ExitCode == 0, $"{model} batch {batch}: exit {result.ExitCode}\n{result.Output}{result.Error}");
+            using var json = JsonDocument.Parse(result.Output);
+            Assert.True(json.RootElement.GetProperty("passed").GetBoolean());
+            Assert.Equal(int.Parse(batch), json.RootElement.GetProperty("input_shape")[0].GetInt32());
+            double tolerance = json.RootElement.GetProperty("tolerance").GetDouble();
+            foreach (JsonElement output in json.RootElement.GetProperty("outputs").EnumerateArray())
+                Assert.InRange(output.GetProperty("relative_difference").GetDouble(), 0, tolerance);
+            Assert.True(json.RootElement.GetProperty("gradient_finite").GetBoolean());
+            Assert.True(json.RootElement.GetProperty("gradient_nonzero").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public void PredictRanksADogFirstWithOnnxRuntimesTopFive()
+    {
+        string model = SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx");
+        string image = SharedData.Require("images/cat-and-dog.png");
+
+        var result = CliRunner.Run("predict", image, "--model", model, "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Output);
+        int[] gaze = json.RootElement[0].GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("index").GetInt32()).ToArray();
+        Assert.Equal(5, gaze.Length);
+        Assert.InRange(gaze[0], 151, 268); // ImageNet's dog breeds
+        Assert.Equal(243, gaze[0]);
+
+        // ONNX Runtime on the same preprocessed input, given in the model's own float16.
+        using var scope = NewDisposeScope();
+        TorchSharp.torch.Tensor input = new ImagePreprocessor(ModelMetadataReader.ReadFor(model).Input!).Preprocess(ImageDecoder.Load(image));
+        var halves = input.contiguous().data<float>().ToArray()
+            .Select(v => new Float16(BitConverter.HalfToUInt16Bits((Half)v))).ToArray();
+        using var session = new InferenceSession(model);
+        using var results = session.Run(
+            [NamedOnnxValue.CreateFromTensor("data_0", new DenseTensor<Float16>(halves, input.shape.Select(d => (int)d).ToArray()))],
+            ["softmaxout_1"]);
+        float[] probabilities = results[0].AsTensor<Float16>().ToArray().Select(h => (float)BitConverter.UInt16BitsToHalf(h.value)).ToArray();
+        int[] ort = probabilities.Select((p, i) => (p, i)).OrderByDescending(x => x.p).Take(5).Select(x => x.i).ToArray();
+        Assert.Equal(ort, gaze);
+    }
+
+    [Fact]
+    public void PredictReportsABadImageAndClassifiesTheOthers()
+    {
+        using var dir = new TempDirectory();
+        string bad = dir.File("broken.png");
+        File.WriteAllText(bad, "not an image");
+        string model = SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx");
+
+        var result = CliRunner.Run("predict", SharedData.Require("images/cat-and-dog.png"), bad, "--model", model, "--json");
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("broken.png", result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.Equal(2, json.RootElement.GetArrayLength());
+        Assert.Equal(243, json.RootElement[0].GetProperty("predictions")[0].GetProperty("index").GetInt32());
+    }
+
+    [Fact]
+    public void LayersMarksTheSidecarCamLayer()
+    {
+        var result = CliRunner.Run("layers", SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"), "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.Equal("fire9/concat_1", json.RootElement.GetProperty("default_cam_layer").GetString());
+        JsonElement fire9 = json.RootElement.GetProperty("layers").EnumerateArray().Single(l => l.GetProperty("name").GetString() == "fire9/concat_1");
+        Assert.True(fire9.GetProperty("cam_default").GetBoolean());
+        Assert.Equal(new[] { 512, 13, 13 }, fire9.GetProperty("shape").EnumerateArray().Skip(1).Select(e => e.GetInt32()));
+    }
+
+    public static TheoryData<string, byte[]> BrokenModels() => new()
+    {
+        { "empty.onnx", [] },
+        { "truncated.onnx", File.ReadAllBytes(SharedData.Require("models/mnist-cntk.onnx"))[..10000] },
+        { "text.onnx", "not a model at all\n"u8.ToArray() },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenModels))]
+    public void MalformedModelsExitTwoWithOneLine(string name, byte[] content)
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File(name);
+        File.WriteAllBytes(path, content);
+        foreach (string command in new[] { "check", "layers" })
+        {
+            var result = CliRunner.Run(command, path);
+            Assert.Equal(2, result.ExitCode);
+            string line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"gaze: {path}:", line);
+        }
+    }
+
+    [Fact]
+    public void UnknownOperatorExitsTwoListingIt()
+    {
+        using var dir = new TempDirectory();
+        string path = new TestModelBuilder()
+            .Input("x", 1, 3, 4, 4)
+            .NamedNode("FancyOp", "first_fancy", ["x"], ["y"])
+            .Output("y")
+            .Save(dir.File("unknown-op.onnx"));
+
+        var result = CliRunner.Run("check", path);
+
+        Assert.Equal(2, result.ExitCode);
+        string line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("FancyOp", line);
+        Assert.Contains("first_fancy", line);
+    }
+}
