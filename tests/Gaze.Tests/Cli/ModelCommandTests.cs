@@ -139,4 +139,19 @@ public class ModelCommandTests
         Assert.Contains("FancyOp", line);
         Assert.Contains("first_fancy", line);
     }
+
+    [Fact]
+    public void BenchReportsBothEnginesAndTheOverheadAsJson()
+    {
+        var result = CliRunner.Run("bench", "--model", SharedData.Require("models/mnist-cntk.onnx"), "--batch", "2", "--iterations", "2", "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Output);
+        JsonElement root = json.RootElement;
+        Assert.Equal(2, root.GetProperty("batch").GetInt32());
+        Assert.True(root.GetProperty("gaze_forward_ms").GetDouble() > 0);
+        Assert.True(root.GetProperty("onnxruntime_forward_ms").GetDouble() > 0);
+        Assert.Equal(root.GetProperty("gaze_forward_ms").GetDouble() / root.GetProperty("onnxruntime_forward_ms").GetDouble(),
+            root.GetProperty("gaze_to_onnxruntime").GetDouble(), 6);
+        Assert.True(root.GetProperty("nodes").GetInt32() > 0);
+    }
 }
