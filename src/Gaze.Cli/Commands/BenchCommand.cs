@@ -15,9 +15,9 @@ public static class BenchCommand
     public static Command Create(GazeApp app)
     {
         var model = ModelArgument.Option();
-        var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 1, CustomParser = r => OptionParsers.PositiveInt(r, "--batch") ?? 0 };
+        var batch = ModelArgument.Batch();
         var iterations = new Option<int>("--iterations") { Description = "Timed runs (the median is reported)", DefaultValueFactory = _ => 10, CustomParser = r => OptionParsers.PositiveInt(r, "--iterations") ?? 0 };
-        var size = new Option<string?>("--size") { Description = "Input height and width (default: the model's declared size)", HelpName = "H,W" };
+        var size = ModelArgument.Size();
         var command = new Command("bench", "Measure forward latency of Gaze against ONNX Runtime and the engine's per-node overhead") { model, batch, iterations, size };
         command.SetAction(parse => app.Execute(parse, context =>
         {

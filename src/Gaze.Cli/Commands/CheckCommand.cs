@@ -15,8 +15,8 @@ public static class CheckCommand
     public static Command Create(GazeApp app)
     {
         var model = ModelArgument.Positional();
-        var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 1, CustomParser = r => OptionParsers.PositiveInt(r, "--batch") ?? 0 };
-        var size = new Option<string?>("--size") { Description = "Input height and width, e.g. 224,224 (default: the model's declared size)", HelpName = "H,W" };
+        var batch = ModelArgument.Batch();
+        var size = ModelArgument.Size();
         var seed = new Option<int>("--seed") { Description = "Seed of the random input", DefaultValueFactory = _ => 0 };
         var command = new Command("check", "Compare Gaze's import of a model with ONNX Runtime on random input") { model, batch, size, seed };
         command.SetAction(parse => app.Execute(parse, context =>

@@ -12,6 +12,17 @@ public static class ModelArgument
     /// <summary>A required <c>--model</c> option.</summary>
     public static Option<string> Option() => new("--model", "-m") { Description = "The ONNX model (its .gaze.json sidecar is read if present)", Required = true, HelpName = "MODEL" };
 
+    /// <summary>A <c>--batch N</c> option (default 1).</summary>
+    public static Option<int> Batch() => new("--batch")
+    {
+        Description = "Batch size",
+        DefaultValueFactory = _ => 1,
+        CustomParser = r => OptionParsers.PositiveInt(r, "--batch") ?? 0,
+    };
+
+    /// <summary>A <c>--size H,W</c> option, parsed with <see cref="ParseSize"/>.</summary>
+    public static Option<string?> Size() => new("--size") { Description = "Input height and width, e.g. 224,224 (default: the model's declared size)", HelpName = "H,W" };
+
     /// <summary>Parses <c>H,W</c> (or one number for a square).</summary>
     public static (int Height, int Width)? ParseSize(string? text, string option = "--size")
     {

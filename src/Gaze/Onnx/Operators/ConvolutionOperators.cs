@@ -58,34 +58,40 @@ internal static class SpatialPadding
         values is { Length: > 0 } ? values : Enumerable.Repeat(fallback, count).ToArray();
 }
 
+/// <summary>The attributes Conv and ConvTranspose share, read once at load.</summary>
+internal sealed class ConvolutionAttributes(NodeContext node)
+{
+    public string AutoPad { get; } = SpatialPadding.AutoPad(node);
+    public long[]? Pads { get; } = node.Ints("pads");
+    public long Groups { get; } = node.Int("group", 1);
+    private readonly long[]? strides = node.Ints("strides");
+    private readonly long[]? dilations = node.Ints("dilations");
+    private readonly long[]? kernelShape = node.Ints("kernel_shape");
+
+    /// <summary>Spatial rank, kernel size, strides and dilations for input <paramref name="x"/> and weight <paramref name="w"/>.</summary>
+    public (int Spatial, long[] Kernel, long[] Strides, long[] Dilations) For(Tensor x, Tensor w, string op)
+    {
+        int spatial = (int)x.dim() - 2;
+        if (spatial < 1 || spatial > 3) throw new NotSupportedException($"{op} on a {x.dim()}-D input");
+        return (spatial, kernelShape ?? w.shape[2..], SpatialPadding.PerAxis(strides, spatial, 1), SpatialPadding.PerAxis(dilations, spatial, 1));
+    }
+}
+
 /// <summary>Conv: 1-D, 2-D and 3-D convolution with groups, dilations, strides, explicit or automatic padding.</summary>
 internal sealed class ConvOperator : SingleOutputOperator
 {
-    private readonly string autoPad;
-    private readonly long[]? pads, strides, dilations, kernelShape;
-    private readonly long groups;
+    private readonly ConvolutionAttributes attributes;
 
-    public ConvOperator(NodeContext node)
-    {
-        autoPad = SpatialPadding.AutoPad(node);
-        pads = node.Ints("pads");
-        strides = node.Ints("strides");
-        dilations = node.Ints("dilations");
-        kernelShape = node.Ints("kernel_shape");
-        groups = node.Int("group", 1);
-    }
+    public ConvOperator(NodeContext node) => attributes = new ConvolutionAttributes(node);
 
     protected override Tensor Compute(in OperatorIO io)
     {
         var x = io.Input(0);
         var w = io.Input(1);
         var b = io.OptionalInput(2);
-        int spatial = (int)x.dim() - 2;
-        if (spatial < 1 || spatial > 3) throw new NotSupportedException($"Conv on a {x.dim()}-D input");
-        long[] kernel = kernelShape ?? w.shape[2..];
-        long[] s = SpatialPadding.PerAxis(strides, spatial, 1);
-        long[] d = SpatialPadding.PerAxis(dilations, spatial, 1);
-        var (begin, end) = SpatialPadding.Resolve(autoPad, pads, x.shape.AsSpan(2), kernel, s, d);
+        var (spatial, kernel, s, d) = attributes.For(x, w, "Conv");
+        long groups = attributes.Groups;
+        var (begin, end) = SpatialPadding.Resolve(attributes.AutoPad, attributes.Pads, x.shape.AsSpan(2), kernel, s, d);
         long[] padding = begin;
         if (!SpatialPadding.IsSymmetric(begin, end))
         {
@@ -111,20 +117,14 @@ internal sealed class ConvOperator : SingleOutputOperator
 /// </summary>
 internal sealed class ConvTransposeOperator : SingleOutputOperator
 {
-    private readonly string autoPad;
-    private readonly long[]? pads, strides, dilations, kernelShape, outputPadding, outputShape;
-    private readonly long groups;
+    private readonly ConvolutionAttributes attributes;
+    private readonly long[]? outputPadding, outputShape;
 
     public ConvTransposeOperator(NodeContext node)
     {
-        autoPad = SpatialPadding.AutoPad(node);
-        pads = node.Ints("pads");
-        strides = node.Ints("strides");
-        dilations = node.Ints("dilations");
-        kernelShape = node.Ints("kernel_shape");
+        attributes = new ConvolutionAttributes(node);
         outputPadding = node.Ints("output_padding");
         outputShape = node.Ints("output_shape");
-        groups = node.Int("group", 1);
     }
 
     protected override Tensor Compute(in OperatorIO io)
@@ -132,11 +132,8 @@ internal sealed class ConvTransposeOperator : SingleOutputOperator
         var x = io.Input(0);
         var w = io.Input(1);
         var b = io.OptionalInput(2);
-        int spatial = (int)x.dim() - 2;
-        if (spatial < 1 || spatial > 3) throw new NotSupportedException($"ConvTranspose on a {x.dim()}-D input");
-        long[] kernel = kernelShape ?? w.shape[2..];
-        long[] s = SpatialPadding.PerAxis(strides, spatial, 1);
-        long[] d = SpatialPadding.PerAxis(dilations, spatial, 1);
+        var (spatial, kernel, s, d) = attributes.For(x, w, "ConvTranspose");
+        long groups = attributes.Groups;
         long[] extra = SpatialPadding.PerAxis(outputPadding, spatial, 0);
         var (begin, end) = Crops(x.shape.AsSpan(2), kernel, s, d, extra);
 
@@ -186,8 +183,8 @@ internal sealed class ConvTransposeOperator : SingleOutputOperator
     private (long[] Begin, long[] End) Crops(ReadOnlySpan<long> input, long[] kernel, long[] s, long[] d, long[] extra)
     {
         int n = input.Length;
-        if (outputShape is null && autoPad is not ("SAME_UPPER" or "SAME_LOWER"))
-            return autoPad == "VALID" ? (new long[n], new long[n]) : Values.SplitPads(pads, n);
+        if (outputShape is null && attributes.AutoPad is not ("SAME_UPPER" or "SAME_LOWER"))
+            return attributes.AutoPad == "VALID" ? (new long[n], new long[n]) : Values.SplitPads(attributes.Pads, n);
 
         var begin = new long[n];
         var end = new long[n];
@@ -203,7 +200,7 @@ internal sealed class ConvTransposeOperator : SingleOutputOperator
                 continue;
             }
             long half = total / 2;
-            (begin[i], end[i]) = autoPad == "SAME_UPPER" ? (half, total - half) : (total - half, half);
+            (begin[i], end[i]) = attributes.AutoPad == "SAME_UPPER" ? (half, total - half) : (total - half, half);
         }
         return (begin, end);
     }
