@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -28,7 +27,7 @@ public sealed record EngineInfo(string Gaze, string TorchSharp, string LibTorch,
             double centre = nn.functional.conv2d(ones3x3, ones(1, 1, 3, 3), padding: new long[] { 1, 1 })[0, 0, 1, 1].item<float>();
             if (centre != 9.0) throw new EngineUnavailableException($"libtorch computed a wrong convolution ({centre} instead of 9)");
             return new EngineInfo(
-                Gaze: InformationalVersion(typeof(EngineInfo).Assembly),
+                Gaze: GazeVersion.Current,
                 TorchSharp: typeof(torch).Assembly.GetName().Version?.ToString(3) ?? "unknown",
                 LibTorch: __version__,
                 OnnxRuntime: OrtEnv.Instance().GetVersionString(),
@@ -43,12 +42,5 @@ public sealed record EngineInfo(string Gaze, string TorchSharp, string LibTorch,
         {
             throw new EngineUnavailableException($"libtorch failed to load: {e.Message}", e);
         }
-    }
-
-    private static string InformationalVersion(Assembly assembly)
-    {
-        string? version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-        // Drop the "+<commit>" source-link suffix the SDK appends.
-        return version?.Split('+')[0] ?? assembly.GetName().Version?.ToString(3) ?? "unknown";
     }
 }

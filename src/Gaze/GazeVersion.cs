@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Gaze.Reporting;
+namespace Gaze;
 
 /// <summary>The version of the Gaze library, as written into results and reports.</summary>
 public static class GazeVersion
