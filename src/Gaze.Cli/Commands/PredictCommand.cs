@@ -17,13 +17,15 @@ public static class PredictCommand
         var images = new Argument<string[]>("IMAGE") { Description = "Images or folders of images", Arity = ArgumentArity.OneOrMore };
         var model = ModelArgument.Option();
         var top = new Option<int>("--top") { Description = "How many classes to show", DefaultValueFactory = _ => 5, CustomParser = r => OptionParsers.PositiveInt(r, "--top") ?? 0 };
+        var inputOptions = new InputOptions();
         var command = new Command("predict", "Classify images: top-K labels, probabilities (softmax of the logits) and logits") { images, model, top };
+        inputOptions.AddTo(command);
         command.SetAction(parse => app.Execute(parse, context =>
         {
             string modelPath = parse.GetValue(model)!;
             ModelMetadata metadata = ModelMetadataReader.ReadFor(modelPath);
             using OnnxGraph graph = OnnxGraph.Load(modelPath);
-            var preprocessor = new ImagePreprocessor(metadata.Input ?? ModelInput.Default);
+            var preprocessor = new ImagePreprocessor(inputOptions.Resolve(parse, metadata));
             var results = new List<(string Path, IReadOnlyList<ClassScore>? Top, string? Error)>();
             int failures = 0;
             foreach (string path in ImageFiles.Expand(parse.GetValue(images)!))

@@ -154,4 +154,24 @@ public class ModelCommandTests
             root.GetProperty("gaze_to_onnxruntime").GetDouble(), 6);
         Assert.True(root.GetProperty("nodes").GetInt32() > 0);
     }
+
+    [Fact]
+    public void InputOptionsOverrideTheSidecar()
+    {
+        string model = SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx");
+        string image = SharedData.Require("images/cat-and-dog.png");
+        static double TopLogit(CliRunner.Result r) =>
+            JsonDocument.Parse(r.Output).RootElement[0].GetProperty("predictions")[0].GetProperty("logit").GetDouble();
+
+        var sidecar = CliRunner.Run("predict", image, "--model", model, "--json");
+        var same = CliRunner.Run("predict", image, "--model", model, "--json", "--channels", "BGR", "--mean", "104,117,123");
+        var swapped = CliRunner.Run("predict", image, "--model", model, "--json", "--channels", "RGB");
+        Assert.Equal(0, sidecar.ExitCode);
+        Assert.Equal(TopLogit(sidecar), TopLogit(same), 4);
+        Assert.NotEqual(TopLogit(sidecar), TopLogit(swapped), 2);
+
+        var bad = CliRunner.Run("predict", image, "--model", model, "--mean", "1,2");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--mean", bad.Error);
+    }
 }
