@@ -40,13 +40,21 @@ public sealed class CamExplainer
             Tensor score = run.Scores.gather(1, index).sum();
             gradients = Gradients.Of(score, activations);
         }
+        var scoring = new InputScoring(input, targets, ScoreBatch);
         var maps = new Tensor[layers.Count];
         for (int i = 0; i < maps.Length; i++)
         {
-            var signals = new LayerSignals(activations[i].detach(), gradients?[i].detach());
+            var signals = new LayerSignals(activations[i].detach(), gradients?[i].detach(), scoring);
             maps[i] = method.RawMap(signals, eigenSmooth).MoveToOuterDisposeScope();
         }
         return maps;
+    }
+
+    private Tensor ScoreBatch(Tensor inputs, int target)
+    {
+        using var scope = NewDisposeScope();
+        using GraphRun run = graph.Run(inputs);
+        return run.Scores.select(1, target).MoveToOuterDisposeScope();
     }
 
     /// <summary>Heatmaps [N,H,W] in [0,1] at the input's spatial size (NCHW input).</summary>

@@ -13,7 +13,7 @@ public class CamExplainerTests
     // The dog in cat-and-dog.png (224x224), REFERENCE.md / issue 4.
     private static bool InDogBox(int x, int y) => x is >= 77 and <= 165 && y is >= 12 and <= 148;
 
-    public static TheoryData<string> GradientMethods() => new() { "gradcam", "gradcam++", "xgradcam", "hirescam", "layercam", "gradcam-elementwise" };
+    public static TheoryData<string> GradientMethods() => new() { "gradcam", "gradcam++", "xgradcam", "hirescam", "layercam", "gradcam-elementwise", "scorecam" };
 
     private static CamMethod Create(string name) => name switch
     {
@@ -22,6 +22,7 @@ public class CamExplainerTests
         "xgradcam" => new XGradCam(),
         "hirescam" => new HiResCam(),
         "layercam" => new LayerCam(),
+        "scorecam" => new ScoreCam(),
         _ => new GradCamElementwise(),
     };
 
