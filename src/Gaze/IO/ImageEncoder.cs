@@ -56,7 +56,7 @@ public static class ImageEncoder
         ArgumentNullException.ThrowIfNull(destination);
         ValidateQuality(jpegQuality);
 
-        byte[] rgba = ToOpaqueRgba(image);
+        byte[] rgba = image.ToOpaqueRgba();
         var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
         try
@@ -84,19 +84,5 @@ public static class ImageEncoder
     {
         if (quality is < 1 or > 100)
             throw new InvalidOptionException("--quality", $"must be an integer from 1 to 100, got {quality.ToString(CultureInfo.InvariantCulture)}");
-    }
-
-    private static byte[] ToOpaqueRgba(RgbImage image)
-    {
-        byte[] rgb = image.Pixels;
-        var rgba = new byte[checked(image.Width * image.Height * 4)];
-        for (int p = 0, q = 0; p < rgb.Length; p += 3, q += 4)
-        {
-            rgba[q] = rgb[p];
-            rgba[q + 1] = rgb[p + 1];
-            rgba[q + 2] = rgb[p + 2];
-            rgba[q + 3] = 255;
-        }
-        return rgba;
     }
 }

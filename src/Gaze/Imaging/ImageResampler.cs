@@ -17,7 +17,7 @@ public static class ImageResampler
         if (width <= 0 || height <= 0) throw new ArgumentException($"target size must be positive, got {width}x{height}");
         if (width == image.Width && height == image.Height) return new RgbImage(width, height, (byte[])image.Pixels.Clone());
 
-        byte[] source = ToRgba(image), target = new byte[width * height * 4];
+        byte[] source = image.ToOpaqueRgba(), target = new byte[width * height * 4];
         var sourceInfo = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         var targetInfo = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         var sourceHandle = GCHandle.Alloc(source, GCHandleType.Pinned);
@@ -34,7 +34,7 @@ public static class ImageResampler
             sourceHandle.Free();
             targetHandle.Free();
         }
-        return FromRgba(target, width, height);
+        return RgbImage.FromRgba(target, width, height);
     }
 
     /// <summary>The part of <paramref name="image"/> at (<paramref name="left"/>, <paramref name="top"/>) of the given size.</summary>
@@ -46,31 +46,5 @@ public static class ImageResampler
         for (int y = 0; y < height; y++)
             Array.Copy(image.Pixels, 3 * ((top + y) * image.Width + left), cropped.Pixels, 3 * y * width, 3 * width);
         return cropped;
-    }
-
-    private static byte[] ToRgba(RgbImage image)
-    {
-        var rgba = new byte[image.Width * image.Height * 4];
-        byte[] rgb = image.Pixels;
-        for (int i = 0, o = 0; i < rgb.Length; i += 3, o += 4)
-        {
-            rgba[o] = rgb[i];
-            rgba[o + 1] = rgb[i + 1];
-            rgba[o + 2] = rgb[i + 2];
-            rgba[o + 3] = 255;
-        }
-        return rgba;
-    }
-
-    private static RgbImage FromRgba(byte[] rgba, int width, int height)
-    {
-        var rgb = new byte[width * height * 3];
-        for (int i = 0, o = 0; o < rgb.Length; i += 4, o += 3)
-        {
-            rgb[o] = rgba[i];
-            rgb[o + 1] = rgba[i + 1];
-            rgb[o + 2] = rgba[i + 2];
-        }
-        return new RgbImage(width, height, rgb);
     }
 }

@@ -43,6 +43,33 @@ public sealed class RgbImage
         }
     }
 
+    /// <summary>The pixels as RGBA bytes with alpha 255, the layout SkiaSharp draws and encodes from.</summary>
+    public byte[] ToOpaqueRgba()
+    {
+        var rgba = new byte[checked(Width * Height * 4)];
+        for (int i = 0, o = 0; i < Pixels.Length; i += 3, o += 4)
+        {
+            rgba[o] = Pixels[i];
+            rgba[o + 1] = Pixels[i + 1];
+            rgba[o + 2] = Pixels[i + 2];
+            rgba[o + 3] = 255;
+        }
+        return rgba;
+    }
+
+    /// <summary>An image from tightly packed RGBA bytes, dropping alpha (no compositing).</summary>
+    public static RgbImage FromRgba(byte[] rgba, int width, int height)
+    {
+        var rgb = new byte[checked(width * height * 3)];
+        for (int i = 0, o = 0; o < rgb.Length; i += 4, o += 3)
+        {
+            rgb[o] = rgba[i];
+            rgb[o + 1] = rgba[i + 1];
+            rgb[o + 2] = rgba[i + 2];
+        }
+        return new RgbImage(width, height, rgb);
+    }
+
     private int Index(int x, int y)
     {
         if ((uint)x >= (uint)Width || (uint)y >= (uint)Height)

@@ -58,9 +58,9 @@ public sealed class EmbeddedImage
     public static EmbeddedImage Encode(RgbImage image, int maxSide)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var (width, height) = ImageDownscaler.Fit(image.Width, image.Height, maxSide);
+        var (width, height) = ReportImageSize.Fit(image.Width, image.Height, maxSide);
         bool fits = width == image.Width && height == image.Height;
-        var picture = fits ? image : ImageDownscaler.Shrink(image, width, height);
+        var picture = fits ? image : ImageResampler.Resize(image, width, height);
         var format = fits ? ImageFileFormat.Png : ImageFileFormat.Jpeg;
         using var buffer = new MemoryStream();
         ImageEncoder.Encode(picture, format, ShrunkJpegQuality, buffer);

@@ -69,7 +69,7 @@ public sealed class ImageExplanationWriter
         ImageEncoder.Write(FullPath(overlayPath), overlay);
 
         // Small overlays go into the report as the very file; large ones as a shrunk copy kept in memory.
-        var (width, height) = ImageDownscaler.Fit(overlay.Width, overlay.Height, HtmlReport.OverlayMaxSide);
+        var (width, height) = ReportImageSize.Fit(overlay.Width, overlay.Height, HtmlReport.OverlayMaxSide);
         var picture = width == overlay.Width && height == overlay.Height
             ? EmbeddedImage.FromFile("image/png", width, height, FullPath(overlayPath))
             : EmbeddedImage.Encode(overlay, HtmlReport.OverlayMaxSide);
