@@ -72,8 +72,7 @@ public static class AnnotationsFile
         }
         catch (JsonException e)
         {
-            string where = e.LineNumber is long line ? $" at line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}" : "";
-            throw new AnnotationsFormatException(path, $"not valid JSON{where}", e);
+            throw new AnnotationsFormatException(path, JsonErrorText.NotValid(e), e);
         }
         using (document)
         {

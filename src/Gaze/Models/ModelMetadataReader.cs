@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gaze.Errors;
+using Gaze.IO;
 
 namespace Gaze.Models;
 
@@ -64,8 +65,7 @@ public static class ModelMetadataReader
         }
         catch (JsonException e)
         {
-            string where = e.LineNumber is long line ? $" at line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}" : "";
-            throw new ModelFormatException(sidecarPath, $"not valid JSON{where}", e);
+            throw new ModelFormatException(sidecarPath, JsonErrorText.NotValid(e), e);
         }
         using (document)
         {
