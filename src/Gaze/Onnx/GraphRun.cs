@@ -67,6 +67,16 @@ public sealed class GraphRun : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes the run's tensors out of the current dispose scope, so the run lives until <see cref="Dispose"/> (for
+    /// runs kept across many scoped steps, such as the base of repeated <see cref="OnnxGraph.Rerun"/> calls).
+    /// </summary>
+    internal GraphRun DetachFromDisposeScope()
+    {
+        foreach (var t in owned) t.DetachFromDisposeScope();
+        return this;
+    }
+
     /// <summary>Frees the tensors this run created.</summary>
     public void Dispose()
     {

@@ -12,8 +12,11 @@ public abstract class CamMethod
     /// <summary>The method's command-line name, e.g. <c>gradcam</c>.</summary>
     public abstract string Name { get; }
 
+    /// <summary>What the method needs besides the activations; gradients unless a subclass says otherwise.</summary>
+    public virtual CamSignals Needs => CamSignals.Gradients;
+
     /// <summary>Whether <see cref="LayerSignals.Gradients"/> must be computed.</summary>
-    public virtual bool NeedsGradients => true;
+    public bool NeedsGradients => Needs.HasFlag(CamSignals.Gradients);
 
     /// <summary>Always project onto the first principal component (Eigen-CAM), whatever eigen smoothing says.</summary>
     protected virtual bool AlwaysProjects => false;

@@ -12,7 +12,7 @@ public sealed class EigenCam : CamMethod
     public override string Name => "eigencam";
 
     /// <inheritdoc />
-    public override bool NeedsGradients => false;
+    public override CamSignals Needs => CamSignals.None;
 
     /// <inheritdoc />
     protected override bool AlwaysProjects => true;

@@ -14,37 +14,46 @@ public sealed class ScoreCam : ChannelWeightedCam
     public override string Name => "scorecam";
 
     /// <inheritdoc />
-    public override bool NeedsGradients => false;
+    public override CamSignals Needs => CamSignals.InputScoring;
 
     /// <inheritdoc />
     public override Tensor ChannelWeights(LayerSignals signals)
     {
-        InputScoring scoring = signals.RequireScoring();
+        InputScoring scoring = signals.RequireInputScoring();
         Tensor activations = signals.Activations;
-        long n = activations.shape[0], k = activations.shape[1];
-        long height = scoring.Input.shape[2], width = scoring.Input.shape[3];
+        long n = activations.shape[0];
         var weights = new Tensor[n];
         using (no_grad())
         {
             for (long image = 0; image < n; image++)
-            {
-                var scores = new List<Tensor>();
-                for (long start = 0; start < k; start += scoring.BatchSize)
-                {
-                    using var scope = NewDisposeScope();
-                    long count = Math.Min(scoring.BatchSize, k - start);
-                    Tensor channels = activations[image].narrow(0, start, count).unsqueeze(1);          // [B,1,h,w]
-                    Tensor masks = nn.functional.interpolate(channels, [height, width], mode: InterpolationMode.Bilinear, align_corners: true);
-                    Tensor flat = masks.flatten(1);
-                    Tensor low = flat.amin([1]).reshape(count, 1, 1, 1);
-                    Tensor high = flat.amax([1]).reshape(count, 1, 1, 1);
-                    masks = (masks - low) / (high - low + 1e-8);
-                    Tensor masked = scoring.Input[image].unsqueeze(0) * masks;                            // [B,C,H,W]
-                    scores.Add(scoring.Score(masked, scoring.Targets[(int)image]).MoveToOuterDisposeScope());
-                }
-                weights[image] = softmax(cat(scores), 0);
-            }
+                weights[image] = softmax(MaskedScores(activations[image], scoring, image, signals.Targets[(int)image]), 0);
         }
         return stack(weights);
+    }
+
+    /// <summary>The target's score of the input masked by each channel [K].</summary>
+    private static Tensor MaskedScores(Tensor channels, InputScoring scoring, long image, int target)
+    {
+        using var scope = NewDisposeScope();
+        long k = channels.shape[0], height = scoring.Input.shape[2], width = scoring.Input.shape[3];
+        Tensor input = scoring.Input[image].unsqueeze(0);
+        // A constant channel normalises to an all-zero mask, so all of them share the score of a zero input:
+        // scoring it once is exact and skips the (often many) dead channels of a ReLU layer.
+        Tensor flat = channels.flatten(1);
+        Tensor varying = (flat.amax([1]) > flat.amin([1])).nonzero().squeeze(1);
+        Tensor scores = scoring.Score(zeros_like(input), target).expand(k).clone();
+        for (long start = 0; start < varying.shape[0]; start += scoring.BatchSize)
+        {
+            using var batchScope = NewDisposeScope();
+            Tensor index = varying.narrow(0, start, Math.Min(scoring.BatchSize, varying.shape[0] - start));
+            Tensor masks = nn.functional.interpolate(channels.index_select(0, index).unsqueeze(1), [height, width],
+                mode: InterpolationMode.Bilinear, align_corners: true);                                    // [B,1,H,W]
+            Tensor maskFlat = masks.flatten(1);
+            Tensor low = maskFlat.amin([1]).reshape(-1, 1, 1, 1);
+            Tensor high = maskFlat.amax([1]).reshape(-1, 1, 1, 1);
+            masks = (masks - low) / (high - low + 1e-8);
+            scores.index_copy_(0, index, scoring.Score(input * masks, target));
+        }
+        return scores.MoveToOuterDisposeScope();
     }
 }

@@ -1,0 +1,26 @@
+namespace Gaze.Attribution.Cam;
+
+/// <summary>How a <see cref="CamExplainer"/> computes its maps.</summary>
+public sealed record CamOptions
+{
+    /// <summary>The defaults: no smoothing, perturbations scored 32 at a time on the fastest engine.</summary>
+    public static CamOptions Default { get; } = new();
+
+    /// <summary>Replace the sum over channels by the first principal component of the weighted activations.</summary>
+    public bool EigenSmooth { get; init; }
+
+    /// <summary>
+    /// Average the maps over horizontal flips and brightness factors 0.9, 1.0 and 1.1 of the input (six runs), as
+    /// pytorch-grad-cam's aug_smooth does.
+    /// </summary>
+    public bool AugSmooth { get; init; }
+
+    /// <summary>How many perturbed inputs (Score-CAM) or activations (Ablation-CAM) are scored at once.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>
+    /// Score perturbations (forward only) with ONNX Runtime, which runs convolutions faster than libtorch on CPU;
+    /// false keeps all work on Gaze's own graph. The maps agree either way, up to floating-point rounding.
+    /// </summary>
+    public bool ScoreWithOnnxRuntime { get; init; } = true;
+}
