@@ -47,6 +47,28 @@ public sealed class CliContext
         if (!Quiet) Error.WriteLine($"gaze: warning: {message}");
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/>, which calls the given step action once per finished item, under a progress bar
+    /// on standard error when that is a terminal (and neither <see cref="Quiet"/> nor <see cref="Json"/>).
+    /// </summary>
+    public void WithProgress(string description, int total, Action<Action> work)
+    {
+        bool terminal = ReferenceEquals(Error, System.Console.Error) && !System.Console.IsErrorRedirected;
+        if (Quiet || Json || !terminal || total < 2)
+        {
+            work(() => { });
+            return;
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Error) });
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(progress =>
+            {
+                ProgressTask task = progress.AddTask(description, maxValue: total);
+                work(() => task.Increment(1));
+            });
+    }
+
     /// <summary>Writes a note to standard error when <see cref="Verbose"/>.</summary>
     public void Note(string message)
     {

@@ -51,6 +51,7 @@ public sealed class GazeApp
         root.Add(LayersCommand.Create(this));
         root.Add(CheckCommand.Create(this));
         root.Add(PredictCommand.Create(this));
+        root.Add(ExplainCommand.Create(this));
         root.Add(BenchCommand.Create(this));
         root.Add(OverlayCommand.Create(this));
 

@@ -25,6 +25,9 @@ public sealed class TargetSelection
     /// <summary>The selection as written (normalised), for reports.</summary>
     public string Text { get; }
 
+    /// <summary>How many classes each image gets explained for (K of topK; 1 otherwise).</summary>
+    public int Count => top;
+
     /// <summary>The fixed class, or null when the classes depend on each image's scores.</summary>
     public int? FixedClass => fixedClass;
 

@@ -101,6 +101,7 @@ public sealed class OnnxGraph : IDisposable
     /// <exception cref="UnsupportedOperatorException">The model uses operators Gaze does not implement (all are listed).</exception>
     public static OnnxGraph Load(string path)
     {
+        Engine.NnpackSwitch.DisableOnce();
         var model = OnnxModelReader.Read(path);
         int opset = (int)(model.OpsetImport.FirstOrDefault(o => OperatorRegistry.IsDefaultDomain(o.Domain))?.Version ?? 1);
 

@@ -21,7 +21,25 @@ public static class Prediction
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), "k must be at least 1");
         using var scope = NewDisposeScope();
         using var run = graph.Run(input);
-        var logits = run.Scores.to(ScalarType.Float32);
+        return FromScores(run.Scores, k, labels);
+    }
+
+    /// <summary>How many classes the graph scores, found by running it once on zeros of its declared (or the given) size.</summary>
+    public static int ClassCount(OnnxGraph graph, (int Height, int Width)? size = null)
+    {
+        using var scope = NewDisposeScope();
+        var inputs = graph.Inputs.Select(i => zeros(i.ConcreteShape(1, size),
+            OnnxDataType.ComputeType(i.ElementType) ?? ScalarType.Float32)).ToList();
+        using var run = graph.Run(inputs);
+        return (int)run.Scores.shape[1];
+    }
+
+    /// <summary>The <paramref name="k"/> best classes of each row of <paramref name="scores"/> [N,K] (pre-softmax), best first.</summary>
+    public static IReadOnlyList<IReadOnlyList<ClassScore>> FromScores(Tensor scores, int k, IReadOnlyList<string>? labels = null)
+    {
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), "k must be at least 1");
+        using var scope = NewDisposeScope();
+        var logits = scores.to(ScalarType.Float32);
         var probabilities = logits.softmax(1);
         int take = (int)Math.Min(k, logits.shape[1]);
         var (values, indices) = logits.topk(take, 1);

@@ -35,4 +35,16 @@ public sealed record InputConvention
     /// <summary>How images are brought to <see cref="Size"/>: <c>stretch</c> or <c>center-crop</c>.</summary>
     [JsonPropertyName("resize")]
     public required string Resize { get; init; }
+
+    /// <summary>The convention of <paramref name="input"/>, as results.json records it.</summary>
+    public static InputConvention From(Models.ModelInput input) => new()
+    {
+        Size = [input.Size.Height, input.Size.Width],
+        Layout = input.Layout.ToString(),
+        Channels = input.Channels.ToString(),
+        Range = input.Range,
+        Mean = [.. input.Mean],
+        Std = [.. input.Std],
+        Resize = input.Resize == Models.ResizeMode.Stretch ? "stretch" : "center-crop",
+    };
 }

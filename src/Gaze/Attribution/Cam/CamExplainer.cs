@@ -31,7 +31,7 @@ public sealed class CamExplainer : IDisposable
 
     /// <summary>
     /// The raw maps and heatmaps of <paramref name="method"/> for <paramref name="input"/> [N,C,H,W] and one target
-    /// class per image, with the smoothing of <see cref="Options"/>.
+    /// class per image, with the smoothing of <see cref="Options"/>. The input is NCHW whatever the model's layout.
     /// </summary>
     /// <exception cref="UnsuitableLayerException">A layer has no spatial size, or lacks what the method needs.</exception>
     public CamExplanation Explain(Tensor input, IReadOnlyList<int> targets, CamMethod method)
@@ -62,7 +62,7 @@ public sealed class CamExplainer : IDisposable
         if (targets.Count != input.shape[0])
             throw new ArgumentException($"{targets.Count} targets for a batch of {input.shape[0]}", nameof(targets));
         using var scope = NewDisposeScope();
-        using GraphRun run = graph.Run(input, new RunOptions { Capture = layers, Gradients = method.NeedsGradients });
+        using GraphRun run = graph.Run(scorers.ToModelLayout(input), new RunOptions { Capture = layers, Gradients = method.NeedsGradients });
         Tensor[] activations = layers.Select(l => run.Captured[l]).ToArray();
         for (int i = 0; i < layers.Count; i++)
         {

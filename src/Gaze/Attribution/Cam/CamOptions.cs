@@ -1,3 +1,5 @@
+using Gaze.Models;
+
 namespace Gaze.Attribution.Cam;
 
 /// <summary>How a <see cref="CamExplainer"/> computes its maps.</summary>
@@ -17,6 +19,12 @@ public sealed record CamOptions
 
     /// <summary>How many perturbed inputs (Score-CAM) or activations (Ablation-CAM) are scored at once.</summary>
     public int BatchSize { get; init; } = 32;
+
+    /// <summary>
+    /// The layout of the model's input. Explanations always take and return NCHW tensors; for an NHWC model (a Keras
+    /// export) the explainer transposes its input before running the graph.
+    /// </summary>
+    public TensorLayout InputLayout { get; init; } = TensorLayout.NCHW;
 
     /// <summary>
     /// Score perturbations (forward only) with ONNX Runtime, which runs convolutions faster than libtorch on CPU;

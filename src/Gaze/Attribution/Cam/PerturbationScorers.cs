@@ -1,3 +1,4 @@
+using Gaze.Models;
 using Gaze.Onnx;
 using static TorchSharp.torch;
 
@@ -9,11 +10,15 @@ namespace Gaze.Attribution.Cam;
 /// </summary>
 internal sealed class PerturbationScorers(OnnxGraph graph, CamOptions options) : IDisposable
 {
-    /// <summary>The target's pre-softmax scores [B] of a batch of inputs.</summary>
+    /// <summary>An NCHW batch in the layout the model takes.</summary>
+    public Tensor ToModelLayout(Tensor nchw) =>
+        options.InputLayout == TensorLayout.NHWC ? nchw.permute(0, 2, 3, 1) : nchw;
+
+    /// <summary>The target's pre-softmax scores [B] of a batch of NCHW inputs.</summary>
     public Tensor InputScore(Tensor inputs, int target)
     {
         using var scope = NewDisposeScope();
-        using GraphRun run = graph.Run(inputs);
+        using GraphRun run = graph.Run(ToModelLayout(inputs));
         return run.Scores.select(1, target).MoveToOuterDisposeScope();
     }
 
@@ -23,13 +28,12 @@ internal sealed class PerturbationScorers(OnnxGraph graph, CamOptions options) :
     /// </summary>
     public Func<int, Tensor, int, Tensor> LayerScore(string layer, Tensor input)
     {
-        _ = options;
         var baseRuns = new Dictionary<int, GraphRun>();
         return (image, activations, target) =>
         {
             if (!baseRuns.TryGetValue(image, out GraphRun? baseRun))
             {
-                Tensor single = input.narrow(0, image, 1).DetachFromDisposeScope();
+                Tensor single = ToModelLayout(input.narrow(0, image, 1)).DetachFromDisposeScope();
                 baseRun = graph.Run(single, new RunOptions { KeepAll = true }).DetachFromDisposeScope();
                 baseRuns[image] = baseRun;
                 owned.Add(single);
