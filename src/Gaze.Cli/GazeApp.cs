@@ -54,6 +54,7 @@ public sealed class GazeApp
         root.Add(ExplainCommand.Create(this));
         root.Add(BenchCommand.Create(this));
         root.Add(OverlayCommand.Create(this));
+        root.Add(ShapesCommand.Create(this));
 
         // Our --version proves that libtorch runs and reports every engine, and combines with --json.
         for (int i = root.Options.Count - 1; i >= 0; i--)
