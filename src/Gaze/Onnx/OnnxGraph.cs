@@ -99,10 +99,12 @@ public sealed class OnnxGraph : IDisposable
     /// <exception cref="InputFileNotFoundException">The file does not exist.</exception>
     /// <exception cref="ModelFormatException">Not a readable ONNX model (empty, truncated, text, missing external data ...).</exception>
     /// <exception cref="UnsupportedOperatorException">The model uses operators Gaze does not implement (all are listed).</exception>
-    public static OnnxGraph Load(string path)
+    public static OnnxGraph Load(string path) => FromModel(OnnxModelReader.Read(path), path);
+
+    /// <summary>Prepares an in-memory model (e.g. one Gaze built to train); <paramref name="path"/> names it in messages.</summary>
+    internal static OnnxGraph FromModel(ModelProto model, string path)
     {
         Engine.NnpackSwitch.DisableOnce();
-        var model = OnnxModelReader.Read(path);
         int opset = (int)(model.OpsetImport.FirstOrDefault(o => OperatorRegistry.IsDefaultDomain(o.Domain))?.Version ?? 1);
 
         // Unknown operators are reported before anything heavy happens, all at once.
