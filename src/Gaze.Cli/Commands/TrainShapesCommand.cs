@@ -21,10 +21,11 @@ public static class TrainShapesCommand
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => defaults.Epochs, CustomParser = r => OptionParsers.PositiveInt(r, "--epochs") ?? 0 };
         var images = new Option<int>("--images") { Description = "Training images (generated once, seed --seed)", DefaultValueFactory = _ => defaults.TrainingImages, CustomParser = r => OptionParsers.PositiveInt(r, "--images") ?? 0 };
         var size = new Option<int>("--size") { Description = "Input side in pixels (divisible by 4)", DefaultValueFactory = _ => defaults.Size, CustomParser = r => OptionParsers.PositiveInt(r, "--size") ?? 0 };
+        var rate = new Option<double>("--learning-rate") { Description = "Adam's initial learning rate (cosine decay)", DefaultValueFactory = _ => defaults.LearningRate };
         var seed = new Option<int>("--seed") { Description = "Seed of weights, augmentation and training images (validation uses seed + 1)", DefaultValueFactory = _ => defaults.Seed };
         var command = new Command("train-shapes", "Train the small GAP CNN on generated shapes and write it as ONNX with its sidecar")
         {
-            output, epochs, images, size, seed,
+            output, epochs, images, size, rate, seed,
         };
         command.SetAction(parse => app.Execute(parse, context =>
         {
@@ -37,7 +38,9 @@ public static class TrainShapesCommand
                 TrainingImages = parse.GetValue(images),
                 Size = parse.GetValue(size),
                 Seed = parse.GetValue(seed),
+                LearningRate = parse.GetValue(rate),
             };
+            if (!(options.LearningRate > 0 && options.LearningRate < 1)) throw new InvalidOptionException("--learning-rate", "must be between 0 and 1");
             int steps = options.Epochs * ((options.TrainingImages + options.BatchSize - 1) / options.BatchSize);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var reports = new List<EpochReport>();

@@ -312,6 +312,8 @@ public sealed class OnnxGraph : IDisposable
 
         bool[]? requireGrad = null;
         var keep = options.KeepAll || previous is not null ? null : new bool[slots];
+        // A replacement belongs to the caller: never free it after its last reader.
+        if (keep is not null && replaceSlots is not null) foreach (var (slot, _) in replaceSlots) keep[slot] = true;
         foreach (var (_, slot) in captureSlots)
         {
             if (keep is not null) keep[slot] = true;

@@ -57,7 +57,7 @@ public sealed class ShapesTrainer(ShapesTrainingOptions options)
                     Tensor chosen = order.narrow(0, first, count);
                     Tensor input = Augment(trainInput.index_select(0, chosen), augmentation);
                     Tensor labels = trainLabels.index_select(0, chosen);
-                    SetLearningRate(optimizer, options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps)));
+                    SetLearningRate(optimizer, LearningRate(step, totalSteps));
 
                     using GraphRun run = graph.Run(input, new RunOptions { Gradients = true });
                     Tensor loss = nn.functional.cross_entropy(run.Scores, labels);
@@ -124,6 +124,14 @@ public sealed class ShapesTrainer(ShapesTrainingOptions options)
         Tensor contrast = rand([n, 1, 1, 1], generator: random) * 0.4 + 0.8;
         Tensor brightness = rand([n, 1, 1, 1], generator: random) * 0.8 - 0.4;
         return flipped * contrast + brightness;
+    }
+
+    /// <summary>Linear warm-up (early large steps kill ReLUs in this small network), then cosine decay.</summary>
+    private double LearningRate(int step, int totalSteps)
+    {
+        const int WarmUp = 200;
+        if (step < WarmUp) return options.LearningRate * (step + 1) / WarmUp;
+        return options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (step - WarmUp) / Math.Max(1, totalSteps - WarmUp)));
     }
 
     private static void SetLearningRate(optim.Optimizer optimizer, double rate)

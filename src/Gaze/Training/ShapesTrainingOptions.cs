@@ -7,16 +7,16 @@ public sealed record ShapesTrainingOptions
     public int Size { get; init; } = 64;
 
     /// <summary>Passes over the training images, each in a new random order with new augmentation.</summary>
-    public int Epochs { get; init; } = 10;
+    public int Epochs { get; init; } = 20;
 
     /// <summary>Training images, generated once before training.</summary>
-    public int TrainingImages { get; init; } = 8000;
+    public int TrainingImages { get; init; } = 6000;
 
     /// <summary>Images per optimisation step.</summary>
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; } = 32;
 
-    /// <summary>Adam's initial learning rate, decayed along a cosine to zero.</summary>
-    public double LearningRate { get; init; } = 3e-3;
+    /// <summary>Adam's peak learning rate, reached after a linear warm-up of 200 steps, then decayed along a cosine to zero.</summary>
+    public double LearningRate { get; init; } = 2e-3;
 
     /// <summary>
     /// Seed of the initial weights, the augmentation and the training images (generator seed <c>Seed</c>); the
