@@ -30,12 +30,12 @@ public static class EvaluateCommand
         };
         command.SetAction(parse => app.Execute(parse, context =>
         {
-            string modelPath = DefaultModel.Resolve(parse.GetValue(model));
-            ModelMetadata metadata = ModelMetadataReader.ReadFor(modelPath);
-            CamMethod cam = CamMethods.Create(parse.GetValue(method)!);
             string? folder = parse.GetValue(data);
             if (folder is not null && !File.Exists(Path.Combine(folder, AnnotationsFile.FileName)))
                 throw new InputFileNotFoundException(Path.Combine(folder, AnnotationsFile.FileName));
+            string modelPath = DefaultModel.Resolve(parse.GetValue(model));
+            ModelMetadata metadata = ModelMetadataReader.ReadFor(modelPath);
+            CamMethod cam = CamMethods.Create(parse.GetValue(method)!);
             using OnnxGraph graph = OnnxGraph.Load(modelPath);
             ModelInput input = metadata.Input ?? ModelInput.Default;
             var table = LayerTable.Discover(graph, metadata.CamLayer, (input.Size.Height, input.Size.Width));
