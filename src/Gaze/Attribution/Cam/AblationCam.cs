@@ -22,19 +22,11 @@ public sealed class AblationCam : ChannelWeightedCam
     public override Tensor ChannelWeights(LayerSignals signals)
     {
         LayerScoring scoring = signals.RequireLayerScoring();
-        Tensor activations = signals.Activations;
-        long n = activations.shape[0];
-        var weights = new Tensor[n];
-        using (no_grad())
+        return PerImage(signals, (image, target) =>
         {
-            for (long image = 0; image < n; image++)
-            {
-                Tensor ablated = AblatedScores(activations[image], scoring, (int)image, signals.Targets[(int)image]);
-                Tensor original = scoring.OriginalScores[image];
-                weights[image] = (original - ablated) / original;
-            }
-        }
-        return stack(weights);
+            Tensor original = scoring.OriginalScores[image];
+            return (original - AblatedScores(signals.Activations[image], scoring, image, target)) / original;
+        });
     }
 
     /// <summary>The target's score with each channel ablated in turn [K].</summary>

@@ -20,15 +20,7 @@ public sealed class ScoreCam : ChannelWeightedCam
     public override Tensor ChannelWeights(LayerSignals signals)
     {
         InputScoring scoring = signals.RequireInputScoring();
-        Tensor activations = signals.Activations;
-        long n = activations.shape[0];
-        var weights = new Tensor[n];
-        using (no_grad())
-        {
-            for (long image = 0; image < n; image++)
-                weights[image] = softmax(MaskedScores(activations[image], scoring, image, signals.Targets[(int)image]), 0);
-        }
-        return stack(weights);
+        return PerImage(signals, (image, target) => softmax(MaskedScores(signals.Activations[image], scoring, image, target), 0));
     }
 
     /// <summary>The target's score of the input masked by each channel [K].</summary>
