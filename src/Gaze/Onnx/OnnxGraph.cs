@@ -102,7 +102,17 @@ public sealed class OnnxGraph : IDisposable
     public static OnnxGraph Load(string path)
     {
         Engine.NnpackSwitch.DisableOnce();
-        var model = OnnxModelReader.Read(path);
+        return FromModel(OnnxModelReader.Read(path), path);
+    }
+
+    /// <summary>
+    /// Prepares an in-memory <paramref name="model"/> to run (for example one built from another model's nodes).
+    /// <paramref name="path"/> names it in messages and anchors external data files.
+    /// </summary>
+    /// <exception cref="UnsupportedOperatorException">The model uses operators Gaze does not implement.</exception>
+    internal static OnnxGraph FromModel(ModelProto model, string path)
+    {
+        Engine.NnpackSwitch.DisableOnce();
         int opset = (int)(model.OpsetImport.FirstOrDefault(o => OperatorRegistry.IsDefaultDomain(o.Domain))?.Version ?? 1);
 
         // Unknown operators are reported before anything heavy happens, all at once.
