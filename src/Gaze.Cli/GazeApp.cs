@@ -55,6 +55,7 @@ public sealed class GazeApp
         root.Add(BenchCommand.Create(this));
         root.Add(OverlayCommand.Create(this));
         root.Add(ShapesCommand.Create(this));
+        root.Add(FinetuneCommand.Create(this));
 
         // Our --version proves that libtorch runs and reports every engine, and combines with --json.
         for (int i = root.Options.Count - 1; i >= 0; i--)
