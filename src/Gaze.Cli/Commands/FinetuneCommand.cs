@@ -102,7 +102,7 @@ public static class FinetuneCommand
         FinetuneResult? result = null;
         console.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new ElapsedTimeColumn())
             .Start(progress =>
             {
                 ProgressTask? task = null;
@@ -121,12 +121,13 @@ public static class FinetuneCommand
                         if (task is null) return;
                         task.Increment(1);
                         if (loss is double l && accuracy is double a)
-                            task.Description = Markup.Escape($"{phase}  loss {l:F3}  acc {a:P1}");
+                            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{phase}  loss {l:F3} acc {a:P0}"));
                     },
                     EpochFinished = e =>
                     {
                         if (task is null) return;
-                        task.Description = Markup.Escape(Describe(e));
+                        task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                            $"epoch {e.Epoch}/{e.Epochs}  loss {e.TrainLoss:F3} acc {e.TrainAccuracy:P0} | val loss {e.ValidationLoss:F3} acc {e.ValidationAccuracy:P1}"));
                         task.StopTask();
                     },
                 };
