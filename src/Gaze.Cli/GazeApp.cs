@@ -55,6 +55,9 @@ public sealed class GazeApp
         root.Add(BenchCommand.Create(this));
         root.Add(OverlayCommand.Create(this));
         root.Add(ShapesCommand.Create(this));
+        root.Add(TrainShapesCommand.Create(this));
+        root.Add(EvaluateCommand.Create(this));
+        root.Add(DemoCommand.Create(this));
         root.Add(FinetuneCommand.Create(this));
 
         // Our --version proves that libtorch runs and reports every engine, and combines with --json.

@@ -14,8 +14,9 @@ using Spectre.Console;
 namespace Gaze.Cli.Commands;
 
 /// <summary>
-/// <c>gaze explain IMAGE|DIR... --model MODEL [--method m1,m2] [--layer L[,L2]] [--target T] [--out DIR]</c>:
-/// class activation maps for every image, target and method, with results.json and report.html.
+/// <c>gaze explain IMAGE|DIR... [--model MODEL] [--method m1,m2] [--layer L[,L2]] [--target T] [--out DIR]</c>:
+/// class activation maps for every image, target and method, with results.json and report.html (without
+/// <c>--model</c>, the built-in shapes CNN).
 /// </summary>
 public static class ExplainCommand
 {
@@ -23,7 +24,7 @@ public static class ExplainCommand
     public static Command Create(GazeApp app)
     {
         var images = new Argument<string[]>("IMAGE") { Description = "Images or folders of images", Arity = ArgumentArity.OneOrMore };
-        var model = ModelArgument.Option();
+        var model = DefaultModel.Option();
         var methods = new Option<string>("--method") { Description = $"Comma-separated CAM methods, or 'all': {string.Join(", ", CamMethods.Names)}", DefaultValueFactory = _ => "gradcam", HelpName = "M1,M2" };
         var layers = new Option<string?>("--layer") { Description = "Comma-separated target layers, averaged (default: the model's CAM layer; see 'gaze layers')", HelpName = "L1,L2" };
         var target = new Option<string>("--target") { Description = "top1, topK (each of the K best classes), a class index or a label", DefaultValueFactory = _ => "top1" };
@@ -47,7 +48,7 @@ public static class ExplainCommand
         inputOptions.AddTo(command);
         command.SetAction(parse => app.Execute(parse, context =>
         {
-            string modelPath = parse.GetValue(model)!;
+            string modelPath = DefaultModel.Resolve(parse.GetValue(model));
             ModelMetadata metadata = ModelMetadataReader.ReadFor(modelPath);
             ModelInput input = inputOptions.Resolve(parse, metadata);
             IReadOnlyList<CamMethod> chosen = ParseMethods(parse.GetValue(methods)!);

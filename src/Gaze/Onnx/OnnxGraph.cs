@@ -99,17 +99,9 @@ public sealed class OnnxGraph : IDisposable
     /// <exception cref="InputFileNotFoundException">The file does not exist.</exception>
     /// <exception cref="ModelFormatException">Not a readable ONNX model (empty, truncated, text, missing external data ...).</exception>
     /// <exception cref="UnsupportedOperatorException">The model uses operators Gaze does not implement (all are listed).</exception>
-    public static OnnxGraph Load(string path)
-    {
-        Engine.NnpackSwitch.DisableOnce();
-        return FromModel(OnnxModelReader.Read(path), path);
-    }
+    public static OnnxGraph Load(string path) => FromModel(OnnxModelReader.Read(path), path);
 
-    /// <summary>
-    /// Prepares an in-memory <paramref name="model"/> to run (for example one built from another model's nodes).
-    /// <paramref name="path"/> names it in messages and anchors external data files.
-    /// </summary>
-    /// <exception cref="UnsupportedOperatorException">The model uses operators Gaze does not implement.</exception>
+    /// <summary>Prepares an in-memory model (e.g. one Gaze built to train); <paramref name="path"/> names it in messages.</summary>
     internal static OnnxGraph FromModel(ModelProto model, string path)
     {
         Engine.NnpackSwitch.DisableOnce();
@@ -320,6 +312,8 @@ public sealed class OnnxGraph : IDisposable
 
         bool[]? requireGrad = null;
         var keep = options.KeepAll || previous is not null ? null : new bool[slots];
+        // A replacement belongs to the caller: never free it after its last reader.
+        if (keep is not null && replaceSlots is not null) foreach (var (slot, _) in replaceSlots) keep[slot] = true;
         foreach (var (_, slot) in captureSlots)
         {
             if (keep is not null) keep[slot] = true;

@@ -219,7 +219,8 @@ public static class ParityCheck
         return parts.Select(Concatenate).ToList();
     }
 
-    private static SessionOptions SessionOptionsFor()
+    /// <summary>Full graph optimisation and the thread count of <see cref="Engine.EngineSettings.Threads"/>.</summary>
+    internal static SessionOptions SessionOptionsFor()
     {
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (Engine.EngineSettings.Threads is int threads) options.IntraOpNumThreads = threads;

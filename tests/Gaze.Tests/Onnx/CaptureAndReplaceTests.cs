@@ -62,6 +62,23 @@ public sealed class CaptureAndReplaceTests
     }
 
     [Fact]
+    public void AReplacementTensorStaysTheCallersAndServesSeveralRuns()
+    {
+        using var graph = OnnxGraph.Load(SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"));
+        using var scope = NewDisposeScope();
+        var x = rand([1, 3, 224, 224], generator: new TorchSharp.torch.Generator(5)) * 255;
+        Tensor replacement;
+        using (var run = graph.Run(x, new RunOptions { Capture = ["fire9/concat_1"] })) replacement = run.Captured["fire9/concat_1"].clone();
+        replacement[0, 7].fill_(0);
+
+        var options = new RunOptions { Replace = new Dictionary<string, Tensor> { ["fire9/concat_1"] = replacement } };
+        using var first = graph.Run(x, options);
+        using var second = graph.Run(x, options);
+        Assert.True(first.Scores.Equals(second.Scores));
+        Assert.Equal(0f, replacement[0, 7].abs().sum().item<float>());
+    }
+
+    [Fact]
     public void ReplacingRunsOnlyTheDownstreamNodes()
     {
         using var dir = new TempDirectory();

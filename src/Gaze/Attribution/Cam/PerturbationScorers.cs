@@ -6,10 +6,16 @@ namespace Gaze.Attribution.Cam;
 
 /// <summary>
 /// Forward-only scoring for perturbation methods: whole inputs (Score-CAM) or replaced activations of one layer
-/// (Ablation-CAM, which re-runs only the nodes after the layer).
+/// (Ablation-CAM, which re-runs only the nodes after the layer). With <see cref="CamOptions.ScoreWithOnnxRuntime"/>
+/// the runs go to ONNX Runtime (the whole model, or the sub-model that starts at the layer); a model ONNX Runtime
+/// cannot serve that way (several inputs, a skip connection around the layer) falls back to Gaze's own graph.
 /// </summary>
 internal sealed class PerturbationScorers(OnnxGraph graph, CamOptions options) : IDisposable
 {
+    private RuntimeScorer? inputScorer;
+    private bool inputScorerTried;
+    private readonly Dictionary<string, RuntimeScorer?> layerScorers = new(StringComparer.Ordinal);
+
     /// <summary>An NCHW batch in the layout the model takes.</summary>
     public Tensor ToModelLayout(Tensor nchw) =>
         options.InputLayout == TensorLayout.NHWC ? nchw.permute(0, 2, 3, 1) : nchw;
@@ -18,6 +24,7 @@ internal sealed class PerturbationScorers(OnnxGraph graph, CamOptions options) :
     public Tensor InputScore(Tensor inputs, int target)
     {
         using var scope = NewDisposeScope();
+        if (InputScorer() is { } runtime) return runtime.Scores(ToModelLayout(inputs)).select(1, target).MoveToOuterDisposeScope();
         using GraphRun run = graph.Run(ToModelLayout(inputs));
         return run.Scores.select(1, target).MoveToOuterDisposeScope();
     }
@@ -28,6 +35,14 @@ internal sealed class PerturbationScorers(OnnxGraph graph, CamOptions options) :
     /// </summary>
     public Func<int, Tensor, int, Tensor> LayerScore(string layer, Tensor input)
     {
+        if (LayerScorer(layer) is { } runtime)
+        {
+            return (_, activations, target) =>
+            {
+                using var scope = NewDisposeScope();
+                return runtime.Scores(activations).select(1, target).MoveToOuterDisposeScope();
+            };
+        }
         var baseRuns = new Dictionary<int, GraphRun>();
         return (image, activations, target) =>
         {
@@ -43,6 +58,40 @@ internal sealed class PerturbationScorers(OnnxGraph graph, CamOptions options) :
             using GraphRun rerun = graph.Rerun(baseRun, new Dictionary<string, Tensor> { [layer] = activations });
             return rerun.Scores.select(1, target).MoveToOuterDisposeScope();
         };
+    }
+
+    private RuntimeScorer? InputScorer()
+    {
+        if (!options.ScoreWithOnnxRuntime || inputScorerTried) return inputScorer;
+        inputScorerTried = true;
+        try
+        {
+            inputScorer = RuntimeScorer.ForInput(graph);
+            owned.Add(inputScorer);
+        }
+        catch (Errors.ModelInputException)
+        {
+            // Several or non-float inputs: Gaze's graph scores them.
+        }
+        return inputScorer;
+    }
+
+    private RuntimeScorer? LayerScorer(string layer)
+    {
+        if (!options.ScoreWithOnnxRuntime) return null;
+        if (layerScorers.TryGetValue(layer, out RuntimeScorer? known)) return known;
+        RuntimeScorer? scorer = null;
+        try
+        {
+            scorer = RuntimeScorer.FromTensor(graph, layer);
+            owned.Add(scorer);
+        }
+        catch (Errors.LayerBypassedException)
+        {
+            // A skip connection goes around the layer: Gaze re-runs the nodes after it from a kept full run.
+        }
+        layerScorers[layer] = scorer;
+        return scorer;
     }
 
     private readonly List<IDisposable> owned = [];

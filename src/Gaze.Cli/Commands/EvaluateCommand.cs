@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Text.Json;
+using Gaze.Attribution.Cam;
+using Gaze.Datasets;
+using Gaze.Errors;
+using Gaze.Evaluation;
+using Gaze.Models;
+using Gaze.Onnx;
+
+namespace Gaze.Cli.Commands;
+
+/// <summary>
+/// <c>gaze evaluate [DATA_DIR] [--model MODEL] [--count N --seed S] [--method M] [--layer L]</c>: top-1 accuracy and
+/// the pointing game of a CAM method, on a shapes folder (annotations.json) or on freshly generated shapes.
+/// </summary>
+public static class EvaluateCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(GazeApp app)
+    {
+        var data = new Argument<string?>("DATA_DIR") { Description = "A data set folder with annotations.json (default: generate --count shapes with --seed)", Arity = ArgumentArity.ZeroOrOne };
+        var model = DefaultModel.Option();
+        var count = new Option<int>("--count") { Description = "Generated images when no DATA_DIR is given", DefaultValueFactory = _ => 1000, CustomParser = r => OptionParsers.PositiveInt(r, "--count") ?? 0 };
+        var seed = new Option<int>("--seed") { Description = "Generator seed when no DATA_DIR is given (the shipped model trained on seeds 1 and 2)", DefaultValueFactory = _ => 1000 };
+        var method = new Option<string>("--method") { Description = "The CAM method whose maximum must fall in the box", DefaultValueFactory = _ => "cam" };
+        var layer = new Option<string?>("--layer") { Description = "Target layer (default: the model's CAM layer)" };
+        var command = new Command("evaluate", "Accuracy and CAM pointing game (heatmap maximum inside the object's box) on labelled shapes")
+        {
+            data, model, count, seed, method, layer,
+        };
+        command.SetAction(parse => app.Execute(parse, context =>
+        {
+            string? folder = parse.GetValue(data);
+            if (folder is not null && !File.Exists(Path.Combine(folder, AnnotationsFile.FileName)))
+                throw new InputFileNotFoundException(Path.Combine(folder, AnnotationsFile.FileName));
+            string modelPath = DefaultModel.Resolve(parse.GetValue(model));
+            ModelMetadata metadata = ModelMetadataReader.ReadFor(modelPath);
+            CamMethod cam = CamMethods.Create(parse.GetValue(method)!);
+            using OnnxGraph graph = OnnxGraph.Load(modelPath);
+            ModelInput input = metadata.Input ?? ModelInput.Default;
+            var table = LayerTable.Discover(graph, metadata.CamLayer, (input.Size.Height, input.Size.Width));
+            string layerName = ExplainCommand.ResolveLayers(parse.GetValue(layer), table, graph)[0];
+
+            IEnumerable<LabelledImage> images;
+            int total;
+            if (folder is not null)
+            {
+                total = AnnotationsFile.Read(Path.Combine(folder, AnnotationsFile.FileName)).Images.Count;
+                images = LabelledImage.FromFolder(folder);
+            }
+            else
+            {
+                total = parse.GetValue(count);
+                images = LabelledImage.Generated(new ShapesGenerator(parse.GetValue(seed)), total);
+            }
+            LocalisationReport? report = null;
+            context.WithProgress("evaluating", total, step =>
+                report = new LocalisationEvaluation(graph, metadata, layerName, cam).Evaluate(images, imageDone: step));
+            if (context.Json)
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(new
+                {
+                    model = modelPath,
+                    data = folder is null ? $"generated: {total} shapes, seed {parse.GetValue(seed)}" : folder,
+                    images = report!.Images,
+                    accuracy = report.Accuracy,
+                    method = report.Method,
+                    layer = report.Layer,
+                    pointing_accuracy = report.PointingAccuracy,
+                }));
+            }
+            else
+            {
+                context.Output.WriteLine($"{report!.Images} images: accuracy {report.Accuracy:P1} ({report.Correct}); " +
+                    $"{report.Method} maximum inside the object's box: {report.PointingAccuracy:P1} ({report.PointingHits})");
+            }
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Text.Json;
+using Gaze.Errors;
+using Gaze.Models;
+using Gaze.Onnx;
+using Gaze.Training;
+
+namespace Gaze.Cli.Commands;
+
+/// <summary>
+/// <c>gaze train-shapes --out MODEL.onnx</c>: trains the small CAM network on generated shapes and writes it with its
+/// sidecar. The defaults reproduce the shipped model in assets/.
+/// </summary>
+public static class TrainShapesCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(GazeApp app)
+    {
+        var defaults = new ShapesTrainingOptions();
+        var output = new Option<string>("--out", "-o") { Description = "The model file to write (.onnx); its .gaze.json sidecar goes beside it", Required = true, HelpName = "MODEL.onnx" };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => defaults.Epochs, CustomParser = r => OptionParsers.PositiveInt(r, "--epochs") ?? 0 };
+        var images = new Option<int>("--images") { Description = "Training images (generated once, seed --seed)", DefaultValueFactory = _ => defaults.TrainingImages, CustomParser = r => OptionParsers.PositiveInt(r, "--images") ?? 0 };
+        var size = new Option<int>("--size") { Description = "Input side in pixels (divisible by 4)", DefaultValueFactory = _ => defaults.Size, CustomParser = r => OptionParsers.PositiveInt(r, "--size") ?? 0 };
+        var rate = new Option<double>("--learning-rate") { Description = "Adam's initial learning rate (cosine decay)", DefaultValueFactory = _ => defaults.LearningRate };
+        var seed = new Option<int>("--seed") { Description = "Seed of weights, augmentation and training images (validation uses seed + 1)", DefaultValueFactory = _ => defaults.Seed };
+        var command = new Command("train-shapes", "Train the small GAP CNN on generated shapes and write it as ONNX with its sidecar")
+        {
+            output, epochs, images, size, rate, seed,
+        };
+        command.SetAction(parse => app.Execute(parse, context =>
+        {
+            string path = parse.GetValue(output)!;
+            if (!path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new InvalidOptionException("--out", $"'{path}' should end in .onnx");
+            if (parse.GetValue(size) % 4 != 0 || parse.GetValue(size) < 16) throw new InvalidOptionException("--size", "must be a multiple of 4, at least 16");
+            var options = defaults with
+            {
+                Epochs = parse.GetValue(epochs),
+                TrainingImages = parse.GetValue(images),
+                Size = parse.GetValue(size),
+                Seed = parse.GetValue(seed),
+                LearningRate = parse.GetValue(rate),
+            };
+            if (!(options.LearningRate > 0 && options.LearningRate < 1)) throw new InvalidOptionException("--learning-rate", "must be between 0 and 1");
+            int steps = options.Epochs * ((options.TrainingImages + options.BatchSize - 1) / options.BatchSize);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            var reports = new List<EpochReport>();
+            OnnxGraph? graph = null;
+            context.WithProgress("training", steps, step =>
+                graph = new ShapesTrainer(options).Train(report =>
+                {
+                    reports.Add(report);
+                    if (!context.Quiet && !context.Json)
+                        context.Error.WriteLine($"epoch {report.Epoch}/{report.Epochs}: loss {report.Loss:F4}, train accuracy {report.TrainAccuracy:P1}, validation accuracy {report.ValidationAccuracy:P1} ({report.Seconds:F0} s)");
+                }, step));
+            using (graph)
+            {
+                OnnxWriter.Save(graph!, path);
+                ModelMetadataWriter.WriteFor(path, ShapesTrainer.Metadata(options));
+            }
+            EpochReport last = reports[^1];
+            if (context.Json)
+                context.Output.WriteLine(JsonSerializer.Serialize(new { model = Path.GetFullPath(path), epochs = reports.Count, validation_accuracy = last.ValidationAccuracy, seconds = last.Seconds }));
+            else if (!context.Quiet)
+                context.Output.WriteLine($"wrote {path}: validation accuracy {last.ValidationAccuracy:P1} after {last.Epoch} epochs, {last.Seconds:F0} s");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}
