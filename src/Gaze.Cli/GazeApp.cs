@@ -58,6 +58,7 @@ public sealed class GazeApp
         root.Add(TrainShapesCommand.Create(this));
         root.Add(EvaluateCommand.Create(this));
         root.Add(DemoCommand.Create(this));
+        root.Add(FinetuneCommand.Create(this));
 
         // Our --version proves that libtorch runs and reports every engine, and combines with --json.
         for (int i = root.Options.Count - 1; i >= 0; i--)

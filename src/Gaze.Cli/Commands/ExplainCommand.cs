@@ -103,28 +103,12 @@ public static class ExplainCommand
     internal static IReadOnlyList<string> ResolveLayers(string? text, LayerTable table, OnnxGraph graph)
     {
         string[] requested = text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-        if (requested.Length == 0)
-        {
-            string layer = table.DefaultCamLayer
-                ?? throw new InvalidOptionException("--layer", "the model has no layer with spatial dimensions to use by default; name one (see 'gaze layers')");
-            return [layer];
-        }
+        if (requested.Length == 0) return [table.ResolveSpatial(null).Name];
         var names = new List<string>();
         foreach (string name in requested)
         {
-            LayerInfo info;
-            try
-            {
-                info = table.Resolve(name);
-            }
-            catch (UnknownLayerException) when (graph.TensorNames.Contains(name))
-            {
-                // The table lists only 4-D tensors: this one exists but has no height and width.
-                throw new UnsuitableLayerException(graph.ModelPath, name, "has no spatial dimensions; CAM methods need a [N,C,H,W] layer");
-            }
-            if (info.Height * info.Width < 2)
-                throw new UnsuitableLayerException(graph.ModelPath, info.Name, $"has a 1x1 spatial size (shape [{string.Join(",", info.Shape)}]); a CAM layer needs height and width");
-            if (!names.Contains(info.Name)) names.Add(info.Name);
+            string resolved = table.ResolveSpatial(name).Name;
+            if (!names.Contains(resolved)) names.Add(resolved);
         }
         return names;
     }

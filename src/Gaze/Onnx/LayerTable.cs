@@ -29,10 +29,12 @@ public sealed class LayerTable
 {
     private readonly string modelPath;
     private readonly Dictionary<string, LayerInfo> byName;
+    private readonly IReadOnlyList<string> tensorNames;
 
-    private LayerTable(string modelPath, IReadOnlyList<LayerInfo> layers, string? defaultCamLayer, bool camFromSidecar)
+    private LayerTable(string modelPath, IReadOnlyList<string> tensorNames, IReadOnlyList<LayerInfo> layers, string? defaultCamLayer, bool camFromSidecar)
     {
         this.modelPath = modelPath;
+        this.tensorNames = tensorNames;
         Layers = layers;
         byName = layers.ToDictionary(l => l.Name, StringComparer.Ordinal);
         DefaultCamLayer = defaultCamLayer;
@@ -73,9 +75,9 @@ public sealed class LayerTable
             }
         }
 
-        var table = new LayerTable(graph.ModelPath, layers, null, false);
-        if (camLayer is not null) return new LayerTable(graph.ModelPath, layers, table.Resolve(camLayer).Name, true);
-        return new LayerTable(graph.ModelPath, layers, FindCamLayer(graph, facts, orderOfSlot, layers), false);
+        var table = new LayerTable(graph.ModelPath, graph.TensorNames, layers, null, false);
+        if (camLayer is not null) return new LayerTable(graph.ModelPath, graph.TensorNames, layers, table.Resolve(camLayer).Name, true);
+        return new LayerTable(graph.ModelPath, graph.TensorNames, layers, FindCamLayer(graph, facts, orderOfSlot, layers), false);
     }
 
     /// <summary>
@@ -97,6 +99,38 @@ public sealed class LayerTable
         }
         var candidates = Layers.Select(l => l.Name).Concat(ModuleAliases());
         throw new UnknownLayerException(modelPath, nameOrAlias, NameSuggestions.Nearest(nameOrAlias, candidates));
+    }
+
+    /// <summary>
+    /// The layer named <paramref name="nameOrAlias"/> (see <see cref="Resolve"/>), or <see cref="DefaultCamLayer"/> when
+    /// it is null, checked to be a feature map with height and width: what CAM methods and fine-tuning need.
+    /// </summary>
+    /// <param name="nameOrAlias">The requested layer, or null for the default.</param>
+    /// <param name="option">The option that names the layer, for messages.</param>
+    /// <exception cref="UnknownLayerException">No such tensor; the message lists the nearest names.</exception>
+    /// <exception cref="UnsuitableLayerException">The tensor exists but is not 4-D or is 1x1.</exception>
+    /// <exception cref="InvalidOptionException">No layer was named and the model has no default one.</exception>
+    public LayerInfo ResolveSpatial(string? nameOrAlias, string option = "--layer")
+    {
+        if (nameOrAlias is null)
+        {
+            string layer = DefaultCamLayer
+                ?? throw new InvalidOptionException(option, "the model has no layer with spatial dimensions to use by default; name one (see 'gaze layers')");
+            return Resolve(layer);
+        }
+        LayerInfo info;
+        try
+        {
+            info = Resolve(nameOrAlias);
+        }
+        catch (UnknownLayerException) when (tensorNames.Contains(nameOrAlias))
+        {
+            // The table lists only 4-D tensors: this one exists but has no height and width.
+            throw new UnsuitableLayerException(modelPath, nameOrAlias, "has no spatial dimensions; a [N,C,H,W] layer is needed");
+        }
+        if (info.Height * info.Width < 2)
+            throw new UnsuitableLayerException(modelPath, info.Name, $"has a 1x1 spatial size (shape [{string.Join(",", info.Shape)}]); a layer with height and width is needed");
+        return info;
     }
 
     /// <summary>The module paths that can be used as aliases (each path prefix of the layers' names).</summary>
