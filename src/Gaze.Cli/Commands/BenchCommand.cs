@@ -21,7 +21,7 @@ public static class BenchCommand
     {
         var model = ModelArgument.Option();
         var batch = ModelArgument.Batch();
-        var iterations = new Option<int?>("--iterations") { Description = "Timed runs after one warm-up (default 10; 3 for Score-CAM and Ablation-CAM)", CustomParser = r => OptionParsers.PositiveInt(r, "--iterations") };
+        var iterations = new Option<int?>("--iterations") { Description = "Timed runs after one warm-up round (default 10; 3 for Score-CAM and Ablation-CAM)", CustomParser = r => OptionParsers.PositiveInt(r, "--iterations") };
         var size = ModelArgument.Size();
         var method = new Option<string?>("--method") { Description = $"Time a CAM method instead: {string.Join(", ", CamMethods.Names)}" };
         var layer = new Option<string?>("--layer") { Description = "The method's target layer (default: the model's CAM layer)" };

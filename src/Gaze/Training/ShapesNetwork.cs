@@ -7,7 +7,7 @@ namespace Gaze.Training;
 
 /// <summary>
 /// The small CAM network Gaze trains on the shapes data set, as the CAM paper prescribes (Zhou et al., CVPR 2016):
-/// convolution blocks, a last convolution (the CAM layer) at a quarter of the input resolution, global average
+/// convolution blocks, a last convolution (the CAM layer) at half the input resolution, global average
 /// pooling and one linear layer. Built directly as an ONNX graph so that the engine trains it and writes it like
 /// any imported model.
 /// </summary>
@@ -35,8 +35,9 @@ public static class ShapesNetwork
     };
 
     /// <summary>
-    /// Builds the untrained network (He-initialised from <paramref name="seed"/>): conv3x3 16 → pool → conv 32 →
-    /// pool → conv 64 → conv 64 (= <see cref="CamLayer"/>) → global average pool → linear.
+    /// Builds the untrained network (He-initialised from <paramref name="seed"/>): conv3x3 16 → max-pool → conv 32 →
+    /// conv 64 (dilation 2) → conv 64 (dilation 2; = <see cref="CamLayer"/>, half the input resolution) → global
+    /// average pool → linear.
     /// </summary>
     /// <param name="classes">Number of classes.</param>
     /// <param name="size">Input side in pixels (divisible by 4).</param>
@@ -44,7 +45,7 @@ public static class ShapesNetwork
     /// <param name="path">The name the graph carries in messages.</param>
     public static OnnxGraph Create(int classes, int size, int seed, string path = "shapes-cnn.onnx")
     {
-        if (size % 4 != 0) throw new ArgumentOutOfRangeException(nameof(size), "the input side must be divisible by 4");
+        if (size % 2 != 0) throw new ArgumentOutOfRangeException(nameof(size), "the input side must be even");
         using var scope = NewDisposeScope();
         var generator = new Generator((ulong)seed);
         var graph = new GraphProto { Name = "gaze-shapes-cnn" };
@@ -52,15 +53,19 @@ public static class ShapesNetwork
 
         string current = InputName;
         int inChannels = 3;
-        (int Channels, bool Pool, string Output)[] blocks = [(16, true, "block1"), (32, true, "block2"), (64, false, "block3"), (64, false, CamLayer)];
-        foreach (var (channels, pool, output) in blocks)
+        // One pooling keeps the CAM layer at half the input resolution (finer maps localise better); dilation in the
+        // last two convolutions gives back the receptive field a second pooling would have given.
+        (int Channels, bool Pool, long Dilation, string Output)[] blocks =
+            [(16, true, 1, "block1"), (32, false, 1, "block2"), (64, false, 2, "block3"), (64, false, 2, CamLayer)];
+        foreach (var (channels, pool, dilation, output) in blocks)
         {
             string weight = $"{output}.weight", bias = $"{output}.bias";
             float std = MathF.Sqrt(2f / (inChannels * 9));
             graph.Initializer.Add(TensorProtoConverter.FromTensor(randn([channels, inChannels, 3, 3], generator: generator) * std, weight, OnnxDataType.Float));
             graph.Initializer.Add(TensorProtoConverter.FromTensor(zeros(channels), bias, OnnxDataType.Float));
             string conv = output + ".conv", relu = pool ? output + ".relu" : output;
-            graph.Node.Add(Node("Conv", [current, weight, bias], conv, ("pads", new long[] { 1, 1, 1, 1 }), ("kernel_shape", new long[] { 3, 3 })));
+            graph.Node.Add(Node("Conv", [current, weight, bias], conv, ("pads", new long[] { dilation, dilation, dilation, dilation }),
+                ("kernel_shape", new long[] { 3, 3 }), ("dilations", new long[] { dilation, dilation })));
             graph.Node.Add(Node("Relu", [conv], relu));
             current = relu;
             if (pool)

@@ -30,6 +30,6 @@ public sealed class ShapesNetworkTests
 
         using var explainer = new CamExplainer(graph, [ShapesNetwork.CamLayer]);
         Tensor raw = explainer.RawMaps(input, [0, 1, 2, 3], new OriginalCam())[0];
-        Assert.Equal(new long[] { 4, 8, 8 }, raw.shape);
+        Assert.Equal(new long[] { 4, 16, 16 }, raw.shape);
     }
 }

@@ -11,13 +11,13 @@ namespace Gaze.Attribution.Cam;
 public sealed record Timing(double Median, double Min, double Max)
 {
     /// <summary>
-    /// Times several actions in interleaved rounds, so that a machine's changing load affects them alike: two
-    /// warm-up rounds, then <paramref name="iterations"/> timed rounds.
+    /// Times several actions in interleaved rounds, so that a machine's changing load affects them alike: one
+    /// warm-up round, then <paramref name="iterations"/> timed rounds.
     /// </summary>
     public static Timing[] Interleaved(int iterations, params Action[] actions)
     {
         var times = actions.Select(_ => new double[Math.Max(1, iterations)]).ToArray();
-        for (int round = -2; round < times[0].Length; round++)
+        for (int round = -1; round < times[0].Length; round++)
         {
             for (int a = 0; a < actions.Length; a++)
             {
