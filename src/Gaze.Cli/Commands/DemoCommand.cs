@@ -35,7 +35,6 @@ public static class DemoCommand
             IReadOnlyList<string> samples = ImageFiles.Expand([DefaultModel.SamplesDirectory]);
             using OnnxGraph graph = OnnxGraph.Load(modelPath);
             string layer = metadata.CamLayer ?? LayerTable.Discover(graph).DefaultCamLayer!;
-            var methods = Methods.Select(m => CamMethods.Create(m)).ToList();
             var settings = new ExplanationSettings
             {
                 Methods = Methods,
@@ -47,16 +46,10 @@ public static class DemoCommand
                 EigenSmooth = false,
                 Threads = TorchSharp.torch.get_num_threads(),
             };
-            string outDir = OutputDirectory.Prepare(parse.GetValue(output), parse.GetValue(overwrite));
-            var summary = new ModelSummary { Path = modelPath, Name = metadata.Name ?? "shapes-cnn", Input = InputConvention.From(input) };
-            var writer = new ExplanationWriter(outDir, summary, settings);
-            using var run = new CamReportRun(graph, input, metadata.Labels, [layer], methods, TargetSelection.Top1) { BatchSize = 8 };
-            int failures = 0;
-            context.WithProgress("explaining", samples.Count, step =>
-                failures = run.Explain(samples, writer, (_, message) => context.Error.WriteLine($"gaze: {message}"), step));
-            ResultsDocument results = writer.Finish();
+            var (writer, results, failures) = ExplainCommand.WriteReport(context, graph, modelPath, metadata, input, TargetSelection.Top1,
+                settings, CamOptions.Default, samples, parse.GetValue(output), parse.GetValue(overwrite), batch: 8);
             if (context.Json)
-                context.Output.WriteLine(JsonSerializer.Serialize(new { output = outDir, results = writer.ResultsPath, report = writer.ReportPath, images = samples.Count, failed = failures }));
+                context.Output.WriteLine(JsonSerializer.Serialize(new { output = writer.OutputDirectory, results = writer.ResultsPath, report = writer.ReportPath, images = samples.Count, failed = failures }));
             else if (!context.Quiet)
             {
                 foreach (ImageResult image in results.Images)

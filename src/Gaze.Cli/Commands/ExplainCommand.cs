@@ -73,21 +73,33 @@ public static class ExplainCommand
                 EigenSmooth = parse.GetValue(eigenSmooth),
                 Threads = TorchSharp.torch.get_num_threads(),
             };
-            string outDir = OutputDirectory.Prepare(parse.GetValue(output), parse.GetValue(overwrite));
-            var summary = new ModelSummary { Path = modelPath, Name = metadata.Name ?? Path.GetFileNameWithoutExtension(modelPath), Input = InputConvention.From(input) };
-            var writer = new ExplanationWriter(outDir, summary, settings);
             var options = new CamOptions { AugSmooth = settings.AugSmooth, EigenSmooth = settings.EigenSmooth };
-            using var run = new CamReportRun(graph, input, metadata.Labels, layerNames, chosen, targets, options) { BatchSize = parse.GetValue(batch) };
-
-            int failures = 0;
-            context.WithProgress("explaining", paths.Count, step =>
-                failures = run.Explain(paths, writer, (_, message) => context.Error.WriteLine($"gaze: {message}"), step));
-            ResultsDocument results = writer.Finish();
+            var (writer, results, failures) = WriteReport(context, graph, modelPath, metadata, input, targets, settings, options,
+                paths, parse.GetValue(output), parse.GetValue(overwrite), parse.GetValue(batch));
             Print(context, writer, results, paths.Count, failures);
             if (failures == 0) return ExitCodes.Success;
             return failures == paths.Count ? ExitCodes.UsageError : ExitCodes.PartialSuccess;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Explains <paramref name="paths"/> with the methods and layers of <paramref name="settings"/> into a new output
+    /// directory (results.json and report.html) under a progress bar; each image that fails is reported on one line.
+    /// </summary>
+    internal static (ExplanationWriter Writer, ResultsDocument Results, int Failures) WriteReport(CliContext context,
+        OnnxGraph graph, string modelPath, ModelMetadata metadata, ModelInput input, TargetSelection targets,
+        ExplanationSettings settings, CamOptions options, IReadOnlyList<string> paths, string? output, bool overwrite, int batch)
+    {
+        string outDir = OutputDirectory.Prepare(output, overwrite);
+        var summary = new ModelSummary { Path = modelPath, Name = metadata.Name ?? Path.GetFileNameWithoutExtension(modelPath), Input = InputConvention.From(input) };
+        var writer = new ExplanationWriter(outDir, summary, settings);
+        var methods = settings.Methods.Select(m => CamMethods.Create(m)).ToList();
+        using var run = new CamReportRun(graph, input, metadata.Labels, settings.Layers, methods, targets, options) { BatchSize = batch };
+        int failures = 0;
+        context.WithProgress("explaining", paths.Count, step =>
+            failures = run.Explain(paths, writer, (_, message) => context.Error.WriteLine($"gaze: {message}"), step));
+        return (writer, writer.Finish(), failures);
     }
 
     /// <summary>Parses <c>--method</c>: names separated by commas, or <c>all</c>.</summary>
