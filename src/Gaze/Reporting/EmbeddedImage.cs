@@ -67,6 +67,17 @@ public sealed class EmbeddedImage
         return FromBytes(fits ? "image/png" : "image/jpeg", width, height, buffer.ToArray());
     }
 
+    /// <summary>
+    /// Like <see cref="Encode"/>, but the encoded picture goes to <paramref name="path"/> and is read back only when
+    /// the report is written, so that long runs do not hold every picture in memory.
+    /// </summary>
+    public static EmbeddedImage EncodeToFile(RgbImage image, int maxSide, string path)
+    {
+        EmbeddedImage encoded = Encode(image, maxSide);
+        AtomicFile.WriteAllBytes(path, encoded._bytes!);
+        return FromFile(encoded.MediaType, encoded.Width, encoded.Height, path);
+    }
+
     /// <summary>The encoded bytes.</summary>
     /// <exception cref="InputFileNotFoundException">A file-backed picture's file is gone.</exception>
     /// <exception cref="GazeFileException">It cannot be read.</exception>

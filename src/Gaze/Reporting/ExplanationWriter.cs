@@ -102,7 +102,7 @@ public sealed class ExplanationWriter
         {
             throw new OutputFileException(folderPath, "cannot create the directory: " + e.Message.ReplaceLineEndings(" "), e);
         }
-        var thumbnail = EmbeddedImage.Encode(image, HtmlReport.ThumbnailMaxSide);
+        var thumbnail = EmbeddedImage.EncodeToFile(image, HtmlReport.ThumbnailMaxSide, PictureCachePath(folder + "-thumbnail"));
 
         var state = new ImageState(OutputNames.Relative(OutputDirectory, sourcePath), image.Width, image.Height, [.. predictions], folder);
         lock (_gate)
@@ -157,7 +157,21 @@ public sealed class ExplanationWriter
         }
         ResultsJson.Write(ResultsPath, results);
         HtmlReport.Write(ReportPath, results, _pictures);
+        if (Directory.Exists(PictureCacheDirectory)) Directory.Delete(PictureCacheDirectory, recursive: true);
         return results;
+    }
+
+    /// <summary>
+    /// Where the report's shrunk pictures wait (on disk, not in memory) until <see cref="Finish"/> inlines them into
+    /// report.html; removed afterwards.
+    /// </summary>
+    private string PictureCacheDirectory => Path.Combine(OutputDirectory, ".report-pictures");
+
+    /// <summary>A fresh file in <see cref="PictureCacheDirectory"/> for the picture called <paramref name="name"/>.</summary>
+    internal string PictureCachePath(string name)
+    {
+        Directory.CreateDirectory(PictureCacheDirectory);
+        return Path.Combine(PictureCacheDirectory, $"{name.Replace('/', '-')}-{Guid.NewGuid():N}");
     }
 
     /// <summary>A unique file stem for one explanation inside the image's folder.</summary>

@@ -72,7 +72,7 @@ public sealed class ImageExplanationWriter
         var (width, height) = ReportImageSize.Fit(overlay.Width, overlay.Height, HtmlReport.OverlayMaxSide);
         var picture = width == overlay.Width && height == overlay.Height
             ? EmbeddedImage.FromFile("image/png", width, height, FullPath(overlayPath))
-            : EmbeddedImage.Encode(overlay, HtmlReport.OverlayMaxSide);
+            : EmbeddedImage.EncodeToFile(overlay, HtmlReport.OverlayMaxSide, _run.PictureCachePath(stem));
 
         var explanation = new ExplanationResult
         {

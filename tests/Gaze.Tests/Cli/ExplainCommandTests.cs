@@ -50,6 +50,9 @@ public sealed class ExplainCommandTests
         Assert.DoesNotMatch("(src|href)=\"(https?:|//|file:)", html);
         Assert.DoesNotContain("<script src", html);
         Assert.DoesNotContain("<link", html);
+        // The report's pictures wait on disk, not in memory, and are cleaned up once inlined.
+        Assert.False(Directory.Exists(Path.Combine(output, ".report-pictures")));
+        Assert.Equal(Regex.Matches(html, "<img").Count, Regex.Matches(html, "<img[^>]*src=\"data:image/[a-z]+;base64,").Count);
     }
 
     [Fact]
