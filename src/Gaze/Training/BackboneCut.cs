@@ -99,13 +99,9 @@ public sealed class BackboneCut
         int floatType = FloatTypeOf(source.Graph, layer.Name, kept);
         var graph = new GraphProto { Name = source.Graph.Name, DocString = source.Graph.DocString };
         graph.Node.AddRange(kept.Select(n => n.Clone()));
-        graph.Node.Add(Node("GlobalAveragePool", Fresh("head/GlobalAveragePool"), [layer.Name], pooled));
-        var flatten = Node("Flatten", Fresh("head/Flatten"), [pooled], features);
-        flatten.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
-        graph.Node.Add(flatten);
-        var gemm = Node("Gemm", Fresh("head/Gemm"), [features, weightName, biasName], logits);
-        gemm.Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
-        graph.Node.Add(gemm);
+        graph.Node.Add(OnnxNodes.Create("GlobalAveragePool", Fresh("head/GlobalAveragePool"), [layer.Name], pooled));
+        graph.Node.Add(OnnxNodes.Create("Flatten", Fresh("head/Flatten"), [pooled], features, ("axis", 1L)));
+        graph.Node.Add(OnnxNodes.Create("Gemm", Fresh("head/Gemm"), [features, weightName, biasName], logits, ("transB", 1L)));
 
         graph.Initializer.AddRange(source.Graph.Initializer.Where(t => needed.Contains(t.Name)).Select(t => t.Clone()));
         using (var scope = torch.NewDisposeScope())
@@ -194,13 +190,5 @@ public sealed class BackboneCut
         return first is { ValueCase: TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue } fixedBatch
             ? new TensorShapeProto.Types.Dimension { DimValue = fixedBatch.DimValue }
             : new TensorShapeProto.Types.Dimension { DimParam = first?.DimParam is { Length: > 0 } p ? p : "N" };
-    }
-
-    private static NodeProto Node(string op, string name, string[] inputs, string output)
-    {
-        var node = new NodeProto { OpType = op, Name = name };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        return node;
     }
 }

@@ -88,29 +88,9 @@ public static class ShapesNetwork
         return OnnxGraph.FromModel(model, path);
     }
 
-    private static NodeProto Node(string op, string[] inputs, string output, params (string Name, object Value)[] attributes)
-    {
-        var node = new NodeProto { OpType = op, Name = output + "/" + op };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        foreach (var (name, value) in attributes)
-        {
-            var attribute = new AttributeProto { Name = name };
-            switch (value)
-            {
-                case long i:
-                    attribute.Type = AttributeProto.Types.AttributeType.Int;
-                    attribute.I = i;
-                    break;
-                case long[] ints:
-                    attribute.Type = AttributeProto.Types.AttributeType.Ints;
-                    attribute.Ints.AddRange(ints);
-                    break;
-            }
-            node.Attribute.Add(attribute);
-        }
-        return node;
-    }
+    /// <summary>A node named after its output and op, as the shipped model's nodes are.</summary>
+    private static NodeProto Node(string op, string[] inputs, string output, params (string Name, object Value)[] attributes) =>
+        OnnxNodes.Create(op, output + "/" + op, inputs, output, attributes);
 
     private static ValueInfoProto Value(string name, long?[] dims)
     {
