@@ -72,14 +72,13 @@ public static class BenchCommand
         ModelInput input = metadata.Input ?? ModelInput.Default;
         using OnnxGraph graph = OnnxGraph.Load(modelPath);
         var table = LayerTable.Discover(graph, metadata.CamLayer, (input.Size.Height, input.Size.Width));
-        string layer = ExplainCommand.ResolveLayers(layerOption, table, graph)[0];
+        string layer = ExplainCommand.ResolveLayers(layerOption, table)[0];
         RgbImage picture = imagePath is null ? NoiseImage(input.Size.Width, input.Size.Height) : ImageDecoder.Load(imagePath);
         int repeats = iterations ?? (method.Needs.HasFlag(CamSignals.InputScoring) || method.Needs.HasFlag(CamSignals.LayerScoring) ? 3 : 10);
 
         using var scope = TorchSharp.torch.NewDisposeScope();
         var preprocessor = new ImagePreprocessor(input);
         TorchSharp.torch.Tensor tensor = preprocessor.Preprocess(Enumerable.Repeat(picture, batch).ToList());
-        if (input.Layout == TensorLayout.NHWC) tensor = tensor.permute(0, 3, 1, 2);
         var options = new CamOptions { InputLayout = input.Layout };
         CamBenchmarkResult result = CamBenchmark.Measure(graph, layer, method, tensor, repeats, options);
 

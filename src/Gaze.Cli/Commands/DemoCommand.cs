@@ -34,7 +34,7 @@ public static class DemoCommand
             ModelInput input = metadata.Input ?? ModelInput.Default;
             IReadOnlyList<string> samples = ImageFiles.Expand([DefaultModel.SamplesDirectory]);
             using OnnxGraph graph = OnnxGraph.Load(modelPath);
-            string layer = metadata.CamLayer ?? LayerTable.Discover(graph).DefaultCamLayer!;
+            string layer = ExplainCommand.ResolveLayers(null, LayerTable.Discover(graph, metadata.CamLayer, (input.Size.Height, input.Size.Width)))[0];
             var settings = new ExplanationSettings
             {
                 Methods = Methods,

@@ -39,7 +39,7 @@ public static class EvaluateCommand
             using OnnxGraph graph = OnnxGraph.Load(modelPath);
             ModelInput input = metadata.Input ?? ModelInput.Default;
             var table = LayerTable.Discover(graph, metadata.CamLayer, (input.Size.Height, input.Size.Width));
-            string layerName = ExplainCommand.ResolveLayers(parse.GetValue(layer), table, graph)[0];
+            string layerName = ExplainCommand.ResolveLayers(parse.GetValue(layer), table)[0];
 
             IEnumerable<LabelledImage> images;
             int total;

@@ -58,7 +58,7 @@ public static class ExplainCommand
             using OnnxGraph graph = OnnxGraph.Load(modelPath);
             var size = (input.Size.Height, input.Size.Width);
             var table = LayerTable.Discover(graph, metadata.CamLayer, size);
-            IReadOnlyList<string> layerNames = ResolveLayers(parse.GetValue(layers), table, graph);
+            IReadOnlyList<string> layerNames = ResolveLayers(parse.GetValue(layers), table);
             int classes = Prediction.ClassCount(graph, size);
             TargetSelection targets = TargetSelection.Parse(parse.GetValue(target)!, metadata.Labels, classes);
 
@@ -112,7 +112,7 @@ public static class ExplainCommand
     }
 
     /// <summary>Resolves <c>--layer</c> (names or aliases) and checks that each has spatial dimensions.</summary>
-    internal static IReadOnlyList<string> ResolveLayers(string? text, LayerTable table, OnnxGraph graph)
+    internal static IReadOnlyList<string> ResolveLayers(string? text, LayerTable table)
     {
         string[] requested = text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         if (requested.Length == 0) return [table.ResolveSpatial(null).Name];

@@ -34,14 +34,12 @@ public sealed class LocalisationEvaluation(OnnxGraph graph, ModelMetadata metada
             int[] truth = batch.Select(b => ClassIndex(labels, b)).ToArray();
             Tensor modelInput = preprocessor.Preprocess(batch.Select(b => b.Image).ToList());
             long[] predicted = graph.Scores(modelInput).argmax(1).data<long>().ToArray();
-            Tensor nchw = input.Layout == TensorLayout.NHWC ? modelInput.permute(0, 3, 1, 2) : modelInput;
-            Tensor heatmaps = explainer.Heatmaps(nchw, truth, method);
+            using CamExplanation explanation = explainer.Explain(modelInput, truth, method);
             for (int i = 0; i < batch.Length; i++)
             {
                 total++;
                 if (predicted[i] == truth[i]) correct++;
-                var inputMap = new Heatmap((int)heatmaps.shape[2], (int)heatmaps.shape[1], heatmaps[i].contiguous().data<float>().ToArray());
-                Heatmap map = HeatmapProjection.ToSource(inputMap, preprocessor.GeometryFor(batch[i].Image));
+                Heatmap map = explanation.SourceHeatmap(i, preprocessor.GeometryFor(batch[i].Image));
                 int peak = Array.IndexOf(map.Values, map.Values.Max());
                 if (batch[i].Box.Contains(peak % map.Width, peak / map.Width)) hits++;
                 imageDone?.Invoke();

@@ -51,17 +51,17 @@ public sealed record CamBenchmarkResult(Timing Forward, Timing ForwardBackward, 
 /// <summary>Times a CAM method against the network's own forward and backward passes.</summary>
 public static class CamBenchmark
 {
-    /// <summary>Measures <paramref name="method"/> on <paramref name="input"/> [B,C,H,W] (NCHW), explaining each image's top class.</summary>
+    /// <summary>Measures <paramref name="method"/> on <paramref name="input"/> (a batch in the model's layout), explaining each image's top class.</summary>
     public static CamBenchmarkResult Measure(OnnxGraph graph, string layer, CamMethod method, Tensor input, int iterations, CamOptions? options = null)
     {
         options ??= CamOptions.Default;
         using var scope = NewDisposeScope();
         using var explainer = new CamExplainer(graph, [layer], options);
         using var scorers = new PerturbationScorers(graph, options);
-        Tensor modelInput = scorers.ToModelLayout(input);
+        Tensor channelsFirst = scorers.ToChannelsFirst(input);
         int[] targets;
         long channels;
-        using (GraphRun run = graph.Run(modelInput, new RunOptions { Capture = [layer] }))
+        using (GraphRun run = graph.Run(input, new RunOptions { Capture = [layer] }))
         {
             targets = run.Scores.argmax(1).data<long>().Select(t => (int)t).ToArray();
             channels = run.Captured[layer].shape[1];
@@ -72,12 +72,12 @@ public static class CamBenchmark
             () =>
             {
                 using var inner = NewDisposeScope();
-                using GraphRun run = graph.Run(modelInput);
+                using GraphRun run = graph.Run(input);
             },
             () =>
             {
             using var inner = NewDisposeScope();
-            using GraphRun run = graph.Run(modelInput, new RunOptions { InputGradient = true });
+            using GraphRun run = graph.Run(input, new RunOptions { InputGradient = true });
             Tensor index = tensor(targets.Select(t => (long)t).ToArray()).unsqueeze(1);
                 Gradients.Of(run.Scores.gather(1, index).sum(), run.Inputs);
             },
@@ -88,12 +88,12 @@ public static class CamBenchmark
             },
         };
         if (method.Needs.HasFlag(CamSignals.InputScoring))
-            actions.Add(() => ScoreCopies(channels, input.shape[0], options.BatchSize, b => scorers.InputScore(RepeatFirst(input, b), targets[0])));
+            actions.Add(() => ScoreCopies(channels, input.shape[0], options.BatchSize, b => scorers.InputScore(RepeatFirst(channelsFirst, b), targets[0])));
         else if (method.Needs.HasFlag(CamSignals.LayerScoring))
         {
             Tensor activations;
-            using (GraphRun run = graph.Run(modelInput, new RunOptions { Capture = [layer] })) activations = run.Captured[layer].clone();
-            var score = scorers.LayerScore(layer, input);
+            using (GraphRun run = graph.Run(input, new RunOptions { Capture = [layer] })) activations = run.Captured[layer].clone();
+            var score = scorers.LayerScore(layer, channelsFirst);
             actions.Add(() => ScoreCopies(channels, input.shape[0], options.BatchSize, b => score(0, RepeatFirst(activations, b), targets[0])));
         }
         Timing[] timings = Timing.Interleaved(iterations, [.. actions]);

@@ -30,18 +30,21 @@ public sealed class CamExplainer : IDisposable
     public CamOptions Options { get; }
 
     /// <summary>
-    /// The raw maps and heatmaps of <paramref name="method"/> for <paramref name="input"/> [N,C,H,W] and one target
-    /// class per image, with the smoothing of <see cref="Options"/>. The input is NCHW whatever the model's layout.
+    /// The raw maps and heatmaps of <paramref name="method"/> for <paramref name="input"/> (a preprocessed batch in
+    /// the model's layout, <see cref="CamOptions.InputLayout"/>) and one target class per image, with the smoothing
+    /// of <see cref="Options"/>.
     /// </summary>
     /// <exception cref="UnsuitableLayerException">A layer has no spatial size, or lacks what the method needs.</exception>
     public CamExplanation Explain(Tensor input, IReadOnlyList<int> targets, CamMethod method)
     {
         using var scope = NewDisposeScope();
+        // Smoothing, masks and heatmaps work on NCHW; the graph gets its own layout back in every run.
+        input = scorers.ToChannelsFirst(input);
         IReadOnlyList<Tensor> raw;
         Tensor heatmaps;
         if (!Options.AugSmooth)
         {
-            raw = RawMaps(input, targets, method);
+            raw = ChannelsFirstRawMaps(input, targets, method);
             heatmaps = CamPostprocessing.Heatmaps(raw, input.shape[2], input.shape[3]);
         }
         else
@@ -53,11 +56,14 @@ public sealed class CamExplainer : IDisposable
     }
 
     /// <summary>
-    /// Raw maps per layer ([N,h,w] each, after the method's ReLU) for <paramref name="input"/> [N,...] and one
-    /// target class per image (eigen smoothing applies; augmentation smoothing does not).
+    /// Raw maps per layer ([N,h,w] each, after the method's ReLU) for <paramref name="input"/> (in the model's
+    /// layout) and one target class per image (eigen smoothing applies; augmentation smoothing does not).
     /// </summary>
     /// <exception cref="UnsuitableLayerException">A layer has no spatial size, or lacks what the method needs.</exception>
-    public IReadOnlyList<Tensor> RawMaps(Tensor input, IReadOnlyList<int> targets, CamMethod method)
+    public IReadOnlyList<Tensor> RawMaps(Tensor input, IReadOnlyList<int> targets, CamMethod method) =>
+        ChannelsFirstRawMaps(scorers.ToChannelsFirst(input), targets, method);
+
+    private IReadOnlyList<Tensor> ChannelsFirstRawMaps(Tensor input, IReadOnlyList<int> targets, CamMethod method)
     {
         if (targets.Count != input.shape[0])
             throw new ArgumentException($"{targets.Count} targets for a batch of {input.shape[0]}", nameof(targets));
@@ -95,7 +101,7 @@ public sealed class CamExplainer : IDisposable
         return maps;
     }
 
-    /// <summary>Heatmaps [N,H,W] in [0,1] at the input's spatial size (NCHW input).</summary>
+    /// <summary>Heatmaps [N,H,W] in [0,1] at the input's spatial size.</summary>
     public Tensor Heatmaps(Tensor input, IReadOnlyList<int> targets, CamMethod method)
     {
         using CamExplanation explanation = Explain(input, targets, method);
@@ -118,7 +124,7 @@ public sealed class CamExplainer : IDisposable
             {
                 Tensor augmented = input * brightness;
                 if (flip) augmented = augmented.flip(3);
-                IReadOnlyList<Tensor> raw = RawMaps(augmented, targets, method);
+                IReadOnlyList<Tensor> raw = ChannelsFirstRawMaps(augmented, targets, method);
                 Tensor heat = CamPostprocessing.Heatmaps(raw, input.shape[2], input.shape[3]);
                 if (flip)
                 {

@@ -1,3 +1,5 @@
+using Gaze.Imaging;
+using Gaze.Rendering;
 using static TorchSharp.torch;
 
 namespace Gaze.Attribution.Cam;
@@ -16,6 +18,15 @@ public sealed class CamExplanation : IDisposable
 
     /// <summary>The heatmaps [N,H,W] in [0,1] at the input's spatial size.</summary>
     public Tensor Heatmaps { get; }
+
+    /// <summary>Image <paramref name="index"/>'s heatmap carried back onto its source image (see <see cref="HeatmapProjection"/>).</summary>
+    public Heatmap SourceHeatmap(int index, InputGeometry geometry) => HeatmapProjection.ToSource(ToHeatmap(Heatmaps[index]), geometry);
+
+    /// <summary>Image <paramref name="index"/>'s raw map of layer <paramref name="layer"/>, at the layer's resolution.</summary>
+    public Heatmap RawMap(int index, int layer = 0) => ToHeatmap(RawMaps[layer][index]);
+
+    private static Heatmap ToHeatmap(Tensor map) =>
+        new((int)map.shape[1], (int)map.shape[0], map.to(ScalarType.Float32).contiguous().data<float>().ToArray());
 
     /// <summary>Frees the tensors.</summary>
     public void Dispose()

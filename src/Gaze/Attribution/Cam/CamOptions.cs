@@ -21,8 +21,9 @@ public sealed record CamOptions
     public int BatchSize { get; init; } = 32;
 
     /// <summary>
-    /// The layout of the model's input. Explanations always take and return NCHW tensors; for an NHWC model (a Keras
-    /// export) the explainer transposes its input before running the graph.
+    /// The layout of the model's input, in which <see cref="CamExplainer"/> takes its input (as the preprocessor
+    /// makes it). Maps are computed on an NCHW view; for an NHWC model (a Keras export) every run of the graph gets
+    /// the model's layout back.
     /// </summary>
     public TensorLayout InputLayout { get; init; } = TensorLayout.NCHW;
 

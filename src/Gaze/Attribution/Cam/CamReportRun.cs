@@ -88,10 +88,8 @@ public sealed class CamReportRun : IDisposable
     private void ExplainBatch(List<(string Path, RgbImage Image)> images, ExplanationWriter writer)
     {
         using var scope = NewDisposeScope();
-        Tensor modelInput = preprocessor.Preprocess(images.Select(i => i.Image).ToList());
-        Tensor scores = graph.Scores(modelInput);
-        // The explainer works on NCHW tensors whatever the model's layout.
-        Tensor input = preprocessor.Input.Layout == TensorLayout.NHWC ? modelInput.permute(0, 3, 1, 2) : modelInput;
+        Tensor input = preprocessor.Preprocess(images.Select(i => i.Image).ToList());
+        Tensor scores = graph.Scores(input);
         var ranked = Onnx.Prediction.FromScores(scores, (int)Math.Min(scores.shape[1], Math.Max(5, targets.Count)), labels);
         var imageWriters = images.Select((image, i) => writer.AddImage(image.Path, image.Image,
             ranked[i].Take(5).Select(c => new Reporting.Prediction
@@ -109,9 +107,8 @@ public sealed class CamReportRun : IDisposable
                 double milliseconds = clock.Elapsed.TotalMilliseconds / images.Count;
                 for (int i = 0; i < images.Count; i++)
                 {
-                    var geometry = preprocessor.GeometryFor(images[i].Image);
-                    Heatmap heatmap = HeatmapProjection.ToSource(ToHeatmap(explanation.Heatmaps[i]), geometry);
-                    Heatmap? raw = layers.Count == 1 ? ToHeatmap(explanation.RawMaps[0][i]) : null;
+                    Heatmap heatmap = explanation.SourceHeatmap(i, preprocessor.GeometryFor(images[i].Image));
+                    Heatmap? raw = layers.Count == 1 ? explanation.RawMap(i) : null;
                     imageWriters[i].Add(method.Name, batchTargets[i], LabelOf(batchTargets[i]), layers, heatmap, raw, milliseconds);
                 }
             }
@@ -119,9 +116,6 @@ public sealed class CamReportRun : IDisposable
     }
 
     private string LabelOf(int index) => labels is not null && index < labels.Count ? labels[index] : $"class {index}";
-
-    private static Heatmap ToHeatmap(Tensor map) =>
-        new((int)map.shape[1], (int)map.shape[0], map.to(ScalarType.Float32).contiguous().data<float>().ToArray());
 
     /// <summary>Frees the explainer's sessions.</summary>
     public void Dispose() => explainer.Dispose();

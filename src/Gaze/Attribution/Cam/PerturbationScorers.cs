@@ -16,9 +16,15 @@ internal sealed class PerturbationScorers(OnnxGraph graph, CamOptions options) :
     private bool inputScorerTried;
     private readonly Dictionary<string, RuntimeScorer?> layerScorers = new(StringComparer.Ordinal);
 
+    private readonly List<IDisposable> owned = [];
+
     /// <summary>An NCHW batch in the layout the model takes.</summary>
     public Tensor ToModelLayout(Tensor nchw) =>
         options.InputLayout == TensorLayout.NHWC ? nchw.permute(0, 2, 3, 1) : nchw;
+
+    /// <summary>A batch in the model's layout as NCHW (a view).</summary>
+    public Tensor ToChannelsFirst(Tensor batch) =>
+        options.InputLayout == TensorLayout.NHWC ? batch.permute(0, 3, 1, 2) : batch;
 
     /// <summary>The target's pre-softmax scores [B] of a batch of NCHW inputs.</summary>
     public Tensor InputScore(Tensor inputs, int target)
@@ -93,8 +99,6 @@ internal sealed class PerturbationScorers(OnnxGraph graph, CamOptions options) :
         layerScorers[layer] = scorer;
         return scorer;
     }
-
-    private readonly List<IDisposable> owned = [];
 
     /// <summary>Frees the kept runs.</summary>
     public void Dispose()
