@@ -5,7 +5,6 @@ using Gaze.Attribution.Cam;
 using Gaze.Errors;
 using Gaze.Imaging;
 using Gaze.Models;
-using Prediction = Gaze.Onnx.Prediction;
 using Gaze.Onnx;
 using Gaze.Rendering;
 using Gaze.Reporting;
@@ -59,8 +58,7 @@ public static class ExplainCommand
             var size = (input.Size.Height, input.Size.Width);
             var table = LayerTable.Discover(graph, metadata.CamLayer, size);
             IReadOnlyList<string> layerNames = ResolveLayers(parse.GetValue(layers), table);
-            int classes = Prediction.ClassCount(graph, size);
-            TargetSelection targets = TargetSelection.Parse(parse.GetValue(target)!, metadata.Labels, classes);
+            TargetSelection targets = TargetSelection.Parse(parse.GetValue(target)!, metadata.Labels, table.ClassCount);
 
             var settings = new ExplanationSettings
             {

@@ -31,10 +31,12 @@ public sealed class LayerTable
     private readonly Dictionary<string, LayerInfo> byName;
     private readonly IReadOnlyList<string> tensorNames;
 
-    private LayerTable(string modelPath, IReadOnlyList<string> tensorNames, IReadOnlyList<LayerInfo> layers, string? defaultCamLayer, bool camFromSidecar)
+    private LayerTable(string modelPath, IReadOnlyList<string> tensorNames, IReadOnlyList<LayerInfo> layers, int classCount,
+        string? defaultCamLayer, bool camFromSidecar)
     {
         this.modelPath = modelPath;
         this.tensorNames = tensorNames;
+        ClassCount = classCount;
         Layers = layers;
         byName = layers.ToDictionary(l => l.Name, StringComparer.Ordinal);
         DefaultCamLayer = defaultCamLayer;
@@ -50,6 +52,9 @@ public sealed class LayerTable
     /// the last 4-D tensor with spatial size above 1. Null for a graph without such tensors.
     /// </summary>
     public string? DefaultCamLayer { get; }
+
+    /// <summary>How many classes the graph scores (the size of one sample's <see cref="OnnxGraph.ScoreName"/> tensor in the probe run).</summary>
+    public int ClassCount { get; }
 
     /// <summary>True when <see cref="DefaultCamLayer"/> came from the caller (the sidecar) rather than the rule.</summary>
     public bool DefaultCamLayerFromSidecar { get; }
@@ -75,9 +80,11 @@ public sealed class LayerTable
             }
         }
 
-        var table = new LayerTable(graph.ModelPath, graph.TensorNames, layers, null, false);
-        if (camLayer is not null) return new LayerTable(graph.ModelPath, graph.TensorNames, layers, table.Resolve(camLayer).Name, true);
-        return new LayerTable(graph.ModelPath, graph.TensorNames, layers, FindCamLayer(graph, facts, orderOfSlot, layers), false);
+        long[] scores = facts.Shape(graph.SlotOf(graph.ScoreName)) ?? [1];
+        int classes = (int)scores.Skip(1).Aggregate(1L, (a, b) => a * b);
+        var table = new LayerTable(graph.ModelPath, graph.TensorNames, layers, classes, null, false);
+        if (camLayer is not null) return new LayerTable(graph.ModelPath, graph.TensorNames, layers, classes, table.Resolve(camLayer).Name, true);
+        return new LayerTable(graph.ModelPath, graph.TensorNames, layers, classes, FindCamLayer(graph, facts, orderOfSlot, layers), false);
     }
 
     /// <summary>

@@ -24,16 +24,6 @@ public static class Prediction
         return FromScores(run.Scores, k, labels);
     }
 
-    /// <summary>How many classes the graph scores, found by running it once on zeros of its declared (or the given) size.</summary>
-    public static int ClassCount(OnnxGraph graph, (int Height, int Width)? size = null)
-    {
-        using var scope = NewDisposeScope();
-        var inputs = graph.Inputs.Select(i => zeros(i.ConcreteShape(1, size),
-            OnnxDataType.ComputeType(i.ElementType) ?? ScalarType.Float32)).ToList();
-        using var run = graph.Run(inputs);
-        return (int)run.Scores.shape[1];
-    }
-
     /// <summary>The <paramref name="k"/> best classes of each row of <paramref name="scores"/> [N,K] (pre-softmax), best first.</summary>
     public static IReadOnlyList<IReadOnlyList<ClassScore>> FromScores(Tensor scores, int k, IReadOnlyList<string>? labels = null)
     {

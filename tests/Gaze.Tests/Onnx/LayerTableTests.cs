@@ -66,6 +66,8 @@ public sealed class LayerTableTests
         Assert.True(bySidecar.DefaultCamLayerFromSidecar);
         Assert.Equal([1L, 512, 13, 13], bySidecar.Resolve("fire9/concat_1").Shape);
         Assert.Equal("Concat", bySidecar.Resolve("fire9/concat_1").OpType);
+        // The scores are pool10_1 [1,1000,1,1], the input of the final Softmax.
+        Assert.Equal(1000, bySidecar.ClassCount);
     }
 
     [Fact]
@@ -81,6 +83,8 @@ public sealed class LayerTableTests
         Assert.Equal([1L, 1280, 7, 7], m.Resolve("features.18").Shape);
         // MNIST flattens its last pooled map (16x4x4) with Reshape before the dense layer.
         Assert.Equal("Pooling160_Output_0", d.DefaultCamLayer);
+        Assert.Equal(1000, m.ClassCount);
+        Assert.Equal(10, d.ClassCount);
     }
 
     [Fact]
