@@ -98,16 +98,17 @@ internal sealed class ConvOperator : SingleOutputOperator
             x = F.pad(x, Values.TorchPadList(begin, end));
             padding = new long[spatial];
         }
-        switch (spatial)
+        long outChannels = w.shape[0];
+        bool padded = ConvolutionChannelPadding.Needed(x, w, groups);
+        if (padded) (w, b) = ConvolutionChannelPadding.Pad(w, b);
+        var y = spatial switch
         {
-            case 1:
-                // libtorch's 2-D kernels on a trailing axis of size 1 cover 1-D convolution.
-                return F.conv2d(x.unsqueeze(-1), w.unsqueeze(-1), b, [s[0], 1], [padding[0], 0], [d[0], 1], groups).squeeze(-1);
-            case 2:
-                return F.conv2d(x, w, b, s, padding, d, groups);
-            default:
-                return F.conv3d(x, w, b, s, padding, d, groups);
-        }
+            // libtorch's 2-D kernels on a trailing axis of size 1 cover 1-D convolution.
+            1 => F.conv2d(x.unsqueeze(-1), w.unsqueeze(-1), b, [s[0], 1], [padding[0], 0], [d[0], 1], groups).squeeze(-1),
+            2 => F.conv2d(x, w, b, s, padding, d, groups),
+            _ => F.conv3d(x, w, b, s, padding, d, groups),
+        };
+        return padded ? y.narrow(1, 0, outChannels) : y;
     }
 }
 
