@@ -4,16 +4,16 @@ namespace Gaze.Onnx.Operators;
 
 /// <summary>
 /// Works around wrong input gradients from libtorch's oneDNN convolutions. When a convolution's output channel
-/// count is not a multiple of the CPU's channel block (16 with AVX-512, 8 with AVX2), its backward pass reads the
-/// block's padding lanes without zeroing them first, so the input gradient picks up whatever freed memory held:
-/// NaN or silently wrong values, differing from run to run (seen with libtorch 2.10 on AVX-512 CPUs for 3x3 and 5x5
-/// kernels, e.g. the MNIST model's 8-channel first layer). The forward pass is not affected. In runs that record
+/// count is not a multiple of 16 (the channel block of oneDNN's AVX-512 kernels), its backward pass reads memory it
+/// never wrote, presumably the block's padding lanes, so the input gradient picks up whatever freed memory held:
+/// NaN or silently wrong values, differing from run to run (seen with libtorch 2.10 on an AVX-512 CPU for 3x3 and
+/// 5x5 kernels, e.g. the MNIST model's 8-channel first layer). The forward pass is not affected. In runs that record
 /// gradients, the weights get zero output channels up to a multiple of 16 and the extra outputs are cut off again;
 /// the zero channels' gradient is zero, so the result is exactly the convolution's gradient.
 /// </summary>
 internal static class ConvolutionChannelPadding
 {
-    /// <summary>Largest channel block of libtorch's CPU kernels; a multiple of it is a multiple of every smaller block.</summary>
+    /// <summary>The widest channel block of oneDNN's float32 CPU kernels; smaller blocks divide it.</summary>
     private const long Block = 16;
 
     /// <summary>
