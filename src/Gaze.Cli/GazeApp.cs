@@ -2,6 +2,7 @@ using System.CommandLine;
 using Gaze.Cli.Commands;
 using Gaze.Engine;
 using Gaze.Errors;
+using Gaze.Explaining;
 
 namespace Gaze.Cli;
 
@@ -17,11 +18,18 @@ public sealed class GazeApp
     private readonly GlobalOptions _global = new();
 
     /// <summary>Creates the application writing to the given streams (the console in <c>Program</c>, buffers in tests).</summary>
-    public GazeApp(TextWriter output, TextWriter error)
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="methods">The explanation methods offered (default: <see cref="MethodRegistry.Default"/>).</param>
+    public GazeApp(TextWriter output, TextWriter error, MethodRegistry? methods = null)
     {
         _output = output;
         _error = error;
+        Methods = methods ?? MethodRegistry.Default;
     }
+
+    /// <summary>The explanation methods that <c>--method</c> offers.</summary>
+    public MethodRegistry Methods { get; }
 
     /// <summary>Parses <paramref name="args"/>, runs the command and returns the process exit code.</summary>
     public int Run(string[] args)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Gaze.Attribution.Cam;
+using Gaze.Attribution;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Onnx;
@@ -21,19 +21,22 @@ public static class BenchCommand
     {
         var model = ModelArgument.Option();
         var batch = ModelArgument.Batch();
-        var iterations = new Option<int?>("--iterations") { Description = "Timed runs after one warm-up round (default 10; 3 for Score-CAM and Ablation-CAM)", CustomParser = r => OptionParsers.PositiveInt(r, "--iterations") };
+        var iterations = new Option<int?>("--iterations") { Description = "Timed runs after one warm-up round (default 10; 3 for perturbation methods such as Score-CAM)", CustomParser = r => OptionParsers.PositiveInt(r, "--iterations") };
         var size = ModelArgument.Size();
-        var method = new Option<string?>("--method") { Description = $"Time a CAM method instead: {string.Join(", ", CamMethods.Names)}" };
-        var layer = new Option<string?>("--layer") { Description = "The method's target layer (default: the model's CAM layer)" };
+        var methodOptions = new MethodOptions(app.Methods, defaultMethod: null, several: false, purpose: "Time an explanation method instead");
         var image = new Option<string?>("--image") { Description = "Benchmark on this image (default: random noise in the model's input convention)" };
-        var command = new Command("bench", "Measure forward latency of Gaze against ONNX Runtime and the engine's per-node overhead, or a CAM method's cost")
+        var command = new Command("bench", "Measure forward latency of Gaze against ONNX Runtime and the engine's per-node overhead, or an explanation method's cost")
         {
-            model, batch, iterations, size, method, layer, image,
+            model, batch, iterations, size, image,
         };
+        methodOptions.AddTo(command, withSmoothing: false);
         command.SetAction(parse => app.Execute(parse, context =>
         {
-            if (parse.GetValue(method) is string methodName)
-                return BenchMethod(context, parse.GetValue(model)!, CamMethods.Create(methodName), parse.GetValue(layer), parse.GetValue(image), parse.GetValue(batch), parse.GetValue(iterations));
+            if (parse.GetValue(methodOptions.Method) is not null)
+            {
+                AttributionMethod method = methodOptions.Parse(parse).Single();
+                return BenchMethod(context, parse.GetValue(model)!, method, parse.GetValue(methodOptions.Layer), parse.GetValue(image), parse.GetValue(batch), parse.GetValue(iterations));
+            }
             int repeats = parse.GetValue(iterations) ?? 10;
             BenchmarkResult result = EngineBenchmark.Measure(parse.GetValue(model)!, parse.GetValue(batch),
                 ModelArgument.ParseSize(parse.GetValue(size)), repeats);
@@ -66,21 +69,14 @@ public static class BenchCommand
         return command;
     }
 
-    private static int BenchMethod(CliContext context, string modelPath, CamMethod method, string? layerOption, string? imagePath, int batch, int? iterations)
+    private static int BenchMethod(CliContext context, string modelPath, AttributionMethod method, string? layerOption, string? imagePath, int batch, int? iterations)
     {
-        ModelMetadata metadata = ModelMetadataReader.ReadFor(modelPath);
-        ModelInput input = metadata.Input ?? ModelInput.Default;
-        using OnnxGraph graph = OnnxGraph.Load(modelPath);
-        var table = LayerTable.Discover(graph, metadata.CamLayer, (input.Size.Height, input.Size.Width));
-        string layer = ExplainCommand.ResolveLayers(layerOption, table)[0];
-        RgbImage picture = imagePath is null ? NoiseImage(input.Size.Width, input.Size.Height) : ImageDecoder.Load(imagePath);
-        int repeats = iterations ?? (method.Needs.HasFlag(CamSignals.InputScoring) || method.Needs.HasFlag(CamSignals.LayerScoring) ? 3 : 10);
-
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        var preprocessor = new ImagePreprocessor(input);
-        TorchSharp.torch.Tensor tensor = preprocessor.Preprocess(Enumerable.Repeat(picture, batch).ToList());
-        var options = new CamOptions { InputLayout = input.Layout };
-        CamBenchmarkResult result = CamBenchmark.Measure(graph, layer, method, tensor, repeats, options);
+        using LoadedModel model = LoadedModel.Open(modelPath);
+        IReadOnlyList<string> layers = method.UsesLayers ? model.ResolveLayers(layerOption) : [];
+        RgbImage? picture = imagePath is null ? null : ImageDecoder.Load(imagePath);
+        int repeats = iterations ?? (MethodBenchmark.IsPerturbation(method) ? 3 : 10);
+        MethodBenchmarkResult result = MethodBenchmark.Measure(model, method, layers, picture, batch, repeats);
+        string where = layers.Count > 0 ? $" at {string.Join(",", layers)}" : "";
 
         static object Json(Timing? t) => t is null ? null! : new { median = t.Median, min = t.Min, max = t.Max };
         if (context.Json)
@@ -89,7 +85,7 @@ public static class BenchCommand
             {
                 model = modelPath,
                 method = method.Name,
-                layer,
+                layer = layers.Count > 0 ? layers[0] : null,
                 batch,
                 iterations = repeats,
                 threads = TorchSharp.torch.get_num_threads(),
@@ -98,11 +94,11 @@ public static class BenchCommand
                 method_ms = Json(result.Method),
                 required_runs_ms = Json(result.RequiredRuns),
                 channels = result.Channels,
-                scoring_engine = options.ScoreWithOnnxRuntime ? "onnxruntime" : "gaze",
+                scoring_engine = AttributionOptions.Default.ScoreWithOnnxRuntime ? "onnxruntime" : "gaze",
             }));
             return ExitCodes.Success;
         }
-        var grid = new Table { Title = new TableTitle(Markup.Escape($"{method.Name} at {layer}, batch {batch}, {repeats} runs")) }
+        var grid = new Table { Title = new TableTitle(Markup.Escape($"{method.Name}{where}, batch {batch}, {repeats} runs")) }
             .AddColumns("measure", "median", "min", "max", "÷ forward");
         void Row(string name, Timing t) => grid.AddRow(name, $"{t.Median:F1} ms", $"{t.Min:F1} ms", $"{t.Max:F1} ms", $"{t.Median / result.Forward.Median:F2}x");
         Row("forward", result.Forward);
@@ -111,14 +107,5 @@ public static class BenchCommand
         if (result.RequiredRuns is { } required) Row($"{result.Channels} scoring runs it needs", required);
         context.Console.Write(grid);
         return ExitCodes.Success;
-    }
-
-    /// <summary>Seeded noise, so runs without --image are comparable.</summary>
-    private static RgbImage NoiseImage(int width, int height)
-    {
-        var random = new Random(1);
-        var pixels = new byte[width * height * 3];
-        random.NextBytes(pixels);
-        return new RgbImage(width, height, pixels);
     }
 }

@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using Gaze.Attribution;
-using Gaze.Attribution.Cam;
+using Gaze.Explaining;
 using Gaze.Imaging;
 using Gaze.Models;
-using Gaze.Onnx;
 using Gaze.Reporting;
 
 namespace Gaze.Cli.Commands;
@@ -29,34 +27,27 @@ public static class DemoCommand
         };
         command.SetAction(parse => app.Execute(parse, context =>
         {
-            string modelPath = DefaultModel.Resolve(null);
-            ModelMetadata metadata = ModelMetadataReader.ReadFor(modelPath);
-            ModelInput input = metadata.Input ?? ModelInput.Default;
             IReadOnlyList<string> samples = ImageFiles.Expand([DefaultModel.SamplesDirectory]);
-            using OnnxGraph graph = OnnxGraph.Load(modelPath);
-            string layer = ExplainCommand.ResolveLayers(null, LayerTable.Discover(graph, metadata.CamLayer, (input.Size.Height, input.Size.Width)))[0];
-            var settings = new ExplanationSettings
+            using LoadedModel model = LoadedModel.Open(DefaultModel.Resolve(null));
+            var request = new ExplanationRequest
             {
-                Methods = Methods,
-                Target = TargetSelection.Top1.Text,
-                Layers = [layer],
-                Colormap = "jet",
-                Opacity = Rendering.HeatmapRenderer.DefaultOpacity,
-                AugSmooth = false,
-                EigenSmooth = false,
-                Threads = TorchSharp.torch.get_num_threads(),
+                Methods = [.. Methods.Select(m => app.Methods.Get(m))],
+                BatchSize = 8,
+                OutputDirectory = parse.GetValue(output),
+                Overwrite = parse.GetValue(overwrite),
             };
-            var (writer, results, failures) = ExplainCommand.WriteReport(context, graph, modelPath, metadata, input, TargetSelection.Top1,
-                settings, CamOptions.Default, samples, parse.GetValue(output), parse.GetValue(overwrite), batch: 8);
+            ExplanationRunResult result = ExplanationProgress.Run(context, model, request, samples);
             if (context.Json)
-                context.Output.WriteLine(JsonSerializer.Serialize(new { output = writer.OutputDirectory, results = writer.ResultsPath, report = writer.ReportPath, images = samples.Count, failed = failures }));
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(new { output = result.OutputDirectory, results = result.ResultsPath, report = result.ReportPath, images = result.Images, failed = result.Failures }));
+            }
             else if (!context.Quiet)
             {
-                foreach (ImageResult image in results.Images)
+                foreach (ImageResult image in result.Results.Images)
                     context.Output.WriteLine($"{Path.GetFileName(image.Path)}: {image.Predictions[0].Label} ({image.Predictions[0].Probability:P1})");
-                context.Output.WriteLine($"{samples.Count} sample(s) explained with {string.Join(", ", Methods)}; report: {writer.ReportPath}");
+                context.Output.WriteLine($"{result.Images} sample(s) explained with {string.Join(", ", Methods)}; report: {result.ReportPath}");
             }
-            return failures == 0 ? ExitCodes.Success : ExitCodes.PartialSuccess;
+            return result.Failures == 0 ? ExitCodes.Success : ExitCodes.PartialSuccess;
         }));
         return command;
     }

@@ -1,11 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
-using Gaze.Attribution.Cam;
+using Gaze.Attribution;
 using Gaze.Datasets;
 using Gaze.Errors;
 using Gaze.Evaluation;
 using Gaze.Models;
-using Gaze.Onnx;
 
 namespace Gaze.Cli.Commands;
 
@@ -22,24 +21,21 @@ public static class EvaluateCommand
         var model = DefaultModel.Option();
         var count = new Option<int>("--count") { Description = "Generated images when no DATA_DIR is given", DefaultValueFactory = _ => 1000, CustomParser = r => OptionParsers.PositiveInt(r, "--count") ?? 0 };
         var seed = new Option<int>("--seed") { Description = "Generator seed when no DATA_DIR is given (the shipped model trained on seeds 1 and 2)", DefaultValueFactory = _ => 1000 };
-        var method = new Option<string>("--method") { Description = "The CAM method whose maximum must fall in the box", DefaultValueFactory = _ => "cam" };
-        var layer = new Option<string?>("--layer") { Description = "Target layer (default: the model's CAM layer)" };
-        var command = new Command("evaluate", "Accuracy and CAM pointing game (heatmap maximum inside the object's box) on labelled shapes")
+        var methodOptions = new MethodOptions(app.Methods, defaultMethod: "cam", several: false, purpose: "The method whose heatmap maximum must fall in the box");
+        var command = new Command("evaluate", "Accuracy and pointing game (heatmap maximum inside the object's box) on labelled shapes")
         {
-            data, model, count, seed, method, layer,
+            data, model, count, seed,
         };
+        methodOptions.AddTo(command, withSmoothing: false);
         command.SetAction(parse => app.Execute(parse, context =>
         {
             string? folder = parse.GetValue(data);
             if (folder is not null && !File.Exists(Path.Combine(folder, AnnotationsFile.FileName)))
                 throw new InputFileNotFoundException(Path.Combine(folder, AnnotationsFile.FileName));
             string modelPath = DefaultModel.Resolve(parse.GetValue(model));
-            ModelMetadata metadata = ModelMetadataReader.ReadFor(modelPath);
-            CamMethod cam = CamMethods.Create(parse.GetValue(method)!);
-            using OnnxGraph graph = OnnxGraph.Load(modelPath);
-            ModelInput input = metadata.Input ?? ModelInput.Default;
-            var table = LayerTable.Discover(graph, metadata.CamLayer, (input.Size.Height, input.Size.Width));
-            string layerName = ExplainCommand.ResolveLayers(parse.GetValue(layer), table)[0];
+            AttributionMethod method = methodOptions.Parse(parse).Single();
+            using LoadedModel loaded = LoadedModel.Open(modelPath);
+            IReadOnlyList<string> layers = method.UsesLayers ? loaded.ResolveLayers(parse.GetValue(methodOptions.Layer)) : [];
 
             IEnumerable<LabelledImage> images;
             int total;
@@ -55,7 +51,7 @@ public static class EvaluateCommand
             }
             LocalisationReport? report = null;
             context.WithProgress("evaluating", total, step =>
-                report = new LocalisationEvaluation(graph, metadata, layerName, cam).Evaluate(images, imageDone: step));
+                report = new LocalisationEvaluation(loaded, method, layers).Evaluate(images, imageDone: step));
             if (context.Json)
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(new

@@ -52,7 +52,7 @@ public static class FinetuneCommand
                 LearningRate = parse.GetValue(rate),
                 ValidationFraction = parse.GetValue(validation),
                 Seed = parse.GetValue(seed),
-                Input = inputOptions.Resolve(parse, metadata),
+                Input = inputOptions.Overrides(parse) is { IsEmpty: false } overrides ? overrides.ApplyTo(metadata.Input ?? ModelInput.Default) : null,
                 Name = parse.GetValue(name),
                 Resume = parse.GetValue(resume),
             };

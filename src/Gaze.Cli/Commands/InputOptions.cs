@@ -23,20 +23,15 @@ public sealed class InputOptions
         foreach (Option option in new Option[] { size, layout, channels, range, mean, std, resize }) command.Add(option);
     }
 
-    /// <summary>The sidecar's input convention (or the default) with the given options applied.</summary>
-    public ModelInput Resolve(ParseResult parse, ModelMetadata metadata)
+    /// <summary>The overrides the user gave (applied by <see cref="LoadedModel.Open"/>).</summary>
+    public ModelInputOverrides Overrides(ParseResult parse) => new()
     {
-        var overrides = new ModelInputOverrides
-        {
-            Size = parse.GetValue(size),
-            Layout = parse.GetValue(layout),
-            Channels = parse.GetValue(channels),
-            Range = parse.GetValue(range),
-            Mean = parse.GetValue(mean),
-            Std = parse.GetValue(std),
-            Resize = parse.GetValue(resize),
-        };
-        ModelInput input = metadata.Input ?? ModelInput.Default;
-        return overrides.IsEmpty ? input : overrides.ApplyTo(input);
-    }
+        Size = parse.GetValue(size),
+        Layout = parse.GetValue(layout),
+        Channels = parse.GetValue(channels),
+        Range = parse.GetValue(range),
+        Mean = parse.GetValue(mean),
+        Std = parse.GetValue(std),
+        Resize = parse.GetValue(resize),
+    };
 }

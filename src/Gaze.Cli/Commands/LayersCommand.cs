@@ -17,9 +17,8 @@ public static class LayersCommand
         command.SetAction(parse => app.Execute(parse, context =>
         {
             string path = parse.GetValue(model)!;
-            ModelMetadata metadata = ModelMetadataReader.ReadFor(path);
-            using OnnxGraph graph = OnnxGraph.Load(path);
-            LayerTable table = LayerTable.Discover(graph, metadata.CamLayer);
+            using LoadedModel loaded = LoadedModel.Open(path);
+            LayerTable table = loaded.Layers;
             if (context.Json)
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(new

@@ -22,10 +22,8 @@ public static class PredictCommand
         inputOptions.AddTo(command);
         command.SetAction(parse => app.Execute(parse, context =>
         {
-            string modelPath = parse.GetValue(model)!;
-            ModelMetadata metadata = ModelMetadataReader.ReadFor(modelPath);
-            using OnnxGraph graph = OnnxGraph.Load(modelPath);
-            var preprocessor = new ImagePreprocessor(inputOptions.Resolve(parse, metadata));
+            using LoadedModel loaded = LoadedModel.Open(parse.GetValue(model)!, inputOptions.Overrides(parse));
+            var preprocessor = new ImagePreprocessor(loaded.Input);
             var results = new List<(string Path, IReadOnlyList<ClassScore>? Top, string? Error)>();
             int failures = 0;
             foreach (string path in ImageFiles.Expand(parse.GetValue(images)!))
@@ -34,7 +32,7 @@ public static class PredictCommand
                 {
                     using var scope = NewDisposeScope();
                     using Tensor input = preprocessor.Preprocess(ImageDecoder.Load(path));
-                    results.Add((path, Prediction.TopK(graph, input, parse.GetValue(top), metadata.Labels)[0], null));
+                    results.Add((path, Prediction.TopK(loaded.Graph, input, parse.GetValue(top), loaded.Labels)[0], null));
                 }
                 catch (Gaze.Errors.GazeFileException e)
                 {

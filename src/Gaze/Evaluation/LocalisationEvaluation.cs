@@ -1,8 +1,7 @@
-using Gaze.Attribution.Cam;
+using Gaze.Attribution;
 using Gaze.Errors;
 using Gaze.Imaging;
 using Gaze.Models;
-using Gaze.Onnx;
 using Gaze.Rendering;
 using static TorchSharp.torch;
 
@@ -13,7 +12,10 @@ namespace Gaze.Evaluation;
 /// Backprop", ECCV 2016) on labelled images: a hit when the maximum of the true class's heatmap, carried back to the
 /// image's own pixels, lies inside the object's box. No tolerance margin (the paper allows 15 pixels).
 /// </summary>
-public sealed class LocalisationEvaluation(OnnxGraph graph, ModelMetadata metadata, string layer, CamMethod method)
+/// <param name="model">The model; its labels name the classes.</param>
+/// <param name="method">The method whose heatmap must point at the object.</param>
+/// <param name="layers">Its target layers (ignored by methods without layers).</param>
+public sealed class LocalisationEvaluation(LoadedModel model, AttributionMethod method, IReadOnlyList<string> layers)
 {
     /// <summary>Evaluates <paramref name="images"/> in batches.</summary>
     /// <param name="images">The labelled images.</param>
@@ -22,19 +24,19 @@ public sealed class LocalisationEvaluation(OnnxGraph graph, ModelMetadata metada
     /// <exception cref="DataFormatException">A class name is not one of the model's labels.</exception>
     public LocalisationReport Evaluate(IEnumerable<LabelledImage> images, int batchSize = 32, Action? imageDone = null)
     {
-        IReadOnlyList<string> labels = metadata.Labels
-            ?? throw new DataFormatException(graph.ModelPath, "the model has no labels to match the images' classes against");
-        ModelInput input = metadata.Input ?? ModelInput.Default;
-        var preprocessor = new ImagePreprocessor(input);
-        using var explainer = new CamExplainer(graph, [layer], new CamOptions { InputLayout = input.Layout });
+        IReadOnlyList<string> labels = model.Labels
+            ?? throw new DataFormatException(model.Path, "the model has no labels to match the images' classes against");
+        var preprocessor = new ImagePreprocessor(model.Input);
+        using var explainer = new Explainer(model.Graph, layers, new AttributionOptions { InputLayout = model.Input.Layout });
         int total = 0, correct = 0, hits = 0;
         foreach (LabelledImage[] batch in images.Chunk(batchSize))
         {
             using var scope = NewDisposeScope();
             int[] truth = batch.Select(b => ClassIndex(labels, b)).ToArray();
             Tensor modelInput = preprocessor.Preprocess(batch.Select(b => b.Image).ToList());
-            long[] predicted = graph.Scores(modelInput).argmax(1).data<long>().ToArray();
-            using CamExplanation explanation = explainer.Explain(modelInput, truth, method);
+            using Explanation explanation = explainer.Explain(method, modelInput, truth);
+            // The explanation's own forward pass gives the predictions.
+            long[] predicted = explanation.Scores.argmax(1).data<long>().ToArray();
             for (int i = 0; i < batch.Length; i++)
             {
                 total++;
@@ -45,7 +47,7 @@ public sealed class LocalisationEvaluation(OnnxGraph graph, ModelMetadata metada
                 imageDone?.Invoke();
             }
         }
-        return new LocalisationReport(total, correct, hits, method.Name, layer);
+        return new LocalisationReport(total, correct, hits, method.Name, string.Join(",", layers));
     }
 
     private int ClassIndex(IReadOnlyList<string> labels, LabelledImage image)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gaze.Attribution.Cam;
 using Gaze.Datasets;
 using Gaze.Evaluation;
+using Gaze.Explaining;
 using Gaze.Models;
 using Gaze.Onnx;
 using Gaze.Tests.Support;
@@ -29,9 +30,8 @@ public sealed class ShippedModelTests
     [Fact]
     public void ReachesTheAccuracyAndPointingGameOfTheIssueOnFreshImages()
     {
-        using OnnxGraph graph = OnnxGraph.Load(Model);
-        ModelMetadata metadata = ModelMetadataReader.ReadFor(Model);
-        var evaluation = new LocalisationEvaluation(graph, metadata, metadata.CamLayer!, new OriginalCam());
+        using LoadedModel model = LoadedModel.Open(Model);
+        var evaluation = new LocalisationEvaluation(model, MethodRegistry.Default.Get("cam"), [model.Metadata.CamLayer!]);
         LocalisationReport report = evaluation.Evaluate(LabelledImage.Generated(new ShapesGenerator(1000), 1000));
         Assert.Equal(1000, report.Images);
         Assert.True(report.Accuracy >= 0.97, $"accuracy {report.Accuracy:P1}");

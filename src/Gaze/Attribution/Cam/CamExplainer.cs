@@ -5,54 +5,81 @@ using static TorchSharp.torch;
 namespace Gaze.Attribution.Cam;
 
 /// <summary>
-/// Runs a <see cref="CamMethod"/> on an <see cref="OnnxGraph"/>: one forward pass that captures the target layers;
-/// for gradient methods, the backward pass of the target scores down to those layers only (no parameter or input
-/// gradients); for perturbation methods, forward-only scoring of masked inputs (Score-CAM) or of the part of the
-/// network after the layer (Ablation-CAM).
+/// The plumbing of the CAM family: runs a <see cref="CamMethod"/> on an <see cref="OnnxGraph"/> with one forward pass
+/// that captures the target layers; for gradient methods, the backward pass of the target scores down to those layers
+/// only (no parameter or input gradients); for perturbation methods, forward-only scoring of masked inputs
+/// (Score-CAM) or of the part of the network after the layer (Ablation-CAM).
 /// </summary>
 public sealed class CamExplainer : IDisposable
 {
     private readonly OnnxGraph graph;
     private readonly IReadOnlyList<string> layers;
     private readonly PerturbationScorers scorers;
+    private readonly bool ownsScorers;
 
     /// <summary>Creates an explainer for <paramref name="layers"/> (tensor names of <paramref name="graph"/>).</summary>
-    public CamExplainer(OnnxGraph graph, IReadOnlyList<string> layers, CamOptions? options = null)
+    public CamExplainer(OnnxGraph graph, IReadOnlyList<string> layers, AttributionOptions? options = null)
+        : this(graph, layers, options ?? AttributionOptions.Default, null)
+    {
+    }
+
+    /// <summary>An explainer on a context's layers that shares its scoring sessions.</summary>
+    internal CamExplainer(AttributionContext context)
+        : this(context.Graph, context.Layers, context.Options, context.Scorers)
+    {
+    }
+
+    private CamExplainer(OnnxGraph graph, IReadOnlyList<string> layers, AttributionOptions options, PerturbationScorers? scorers)
     {
         if (layers.Count == 0) throw new ArgumentException("at least one target layer is needed", nameof(layers));
         this.graph = graph;
         this.layers = layers;
-        Options = options ?? CamOptions.Default;
-        scorers = new PerturbationScorers(graph, Options);
+        Options = options;
+        ownsScorers = scorers is null;
+        this.scorers = scorers ?? new PerturbationScorers(graph, options);
     }
 
     /// <summary>The options the maps are computed with.</summary>
-    public CamOptions Options { get; }
+    public AttributionOptions Options { get; }
 
     /// <summary>
     /// The raw maps and heatmaps of <paramref name="method"/> for <paramref name="input"/> (a preprocessed batch in
-    /// the model's layout, <see cref="CamOptions.InputLayout"/>) and one target class per image, with the smoothing
-    /// of <see cref="Options"/>.
+    /// the model's layout, <see cref="AttributionOptions.InputLayout"/>) and one target class per image, with the
+    /// smoothing of <see cref="Options"/>.
     /// </summary>
     /// <exception cref="UnsuitableLayerException">A layer has no spatial size, or lacks what the method needs.</exception>
-    public CamExplanation Explain(Tensor input, IReadOnlyList<int> targets, CamMethod method)
+    public Explanation Explain(Tensor input, IReadOnlyList<int> targets, CamMethod method) =>
+        ExplainChannelsFirst(scorers.ToChannelsFirst(input), TargetRequest.Classes(targets), method);
+
+    /// <summary>Heatmaps [N,H,W] in [0,1] at the input's spatial size.</summary>
+    public Tensor Heatmaps(Tensor input, IReadOnlyList<int> targets, CamMethod method)
+    {
+        using Explanation explanation = Explain(input, targets, method);
+        return explanation.Heatmaps.alias();
+    }
+
+    /// <summary>
+    /// Like <see cref="Explain(Tensor, IReadOnlyList{int}, CamMethod)"/> for an NCHW batch, with the targets picked
+    /// from the scores of the unmodified input's forward pass.
+    /// </summary>
+    internal Explanation ExplainChannelsFirst(Tensor input, TargetRequest targets, CamMethod method)
     {
         using var scope = NewDisposeScope();
-        // Smoothing, masks and heatmaps work on NCHW; the graph gets its own layout back in every run.
-        input = scorers.ToChannelsFirst(input);
         IReadOnlyList<Tensor> raw;
         Tensor heatmaps;
+        Tensor scores;
+        IReadOnlyList<int> resolved;
         if (!Options.AugSmooth)
         {
-            raw = ChannelsFirstRawMaps(input, targets, method);
+            (raw, scores, resolved) = ChannelsFirstRawMaps(input, targets, method);
             heatmaps = CamPostprocessing.Heatmaps(raw, input.shape[2], input.shape[3]);
         }
         else
         {
-            (raw, heatmaps) = AugmentedMaps(input, targets, method);
+            (raw, heatmaps, scores, resolved) = AugmentedMaps(input, targets, method);
         }
         foreach (Tensor map in raw) map.MoveToOuterDisposeScope();
-        return new CamExplanation(raw, heatmaps.MoveToOuterDisposeScope());
+        return new Explanation(heatmaps.MoveToOuterDisposeScope(), scores.MoveToOuterDisposeScope(), resolved) { RawMaps = raw };
     }
 
     /// <summary>
@@ -60,13 +87,16 @@ public sealed class CamExplainer : IDisposable
     /// layout) and one target class per image (eigen smoothing applies; augmentation smoothing does not).
     /// </summary>
     /// <exception cref="UnsuitableLayerException">A layer has no spatial size, or lacks what the method needs.</exception>
-    public IReadOnlyList<Tensor> RawMaps(Tensor input, IReadOnlyList<int> targets, CamMethod method) =>
-        ChannelsFirstRawMaps(scorers.ToChannelsFirst(input), targets, method);
-
-    private IReadOnlyList<Tensor> ChannelsFirstRawMaps(Tensor input, IReadOnlyList<int> targets, CamMethod method)
+    public IReadOnlyList<Tensor> RawMaps(Tensor input, IReadOnlyList<int> targets, CamMethod method)
     {
-        if (targets.Count != input.shape[0])
-            throw new ArgumentException($"{targets.Count} targets for a batch of {input.shape[0]}", nameof(targets));
+        using var scope = NewDisposeScope();
+        var (raw, _, _) = ChannelsFirstRawMaps(scorers.ToChannelsFirst(input), TargetRequest.Classes(targets), method);
+        foreach (Tensor map in raw) map.MoveToOuterDisposeScope();
+        return raw;
+    }
+
+    private (IReadOnlyList<Tensor> Raw, Tensor Scores, IReadOnlyList<int> Targets) ChannelsFirstRawMaps(Tensor input, TargetRequest targets, CamMethod method)
+    {
         using var scope = NewDisposeScope();
         using GraphRun run = graph.Run(scorers.ToModelLayout(input), new RunOptions { Capture = layers, Gradients = method.NeedsGradients });
         Tensor[] activations = layers.Select(l => run.Captured[l]).ToArray();
@@ -76,7 +106,8 @@ public sealed class CamExplainer : IDisposable
                 throw new UnsuitableLayerException(graph.ModelPath, layers[i],
                     $"has no spatial dimensions (shape [{string.Join(",", activations[i].shape)}]); CAM methods need a [N,C,H,W] layer");
         }
-        Tensor targetIndex = tensor(targets.Select(t => (long)t).ToArray()).unsqueeze(1);
+        IReadOnlyList<int> resolved = targets.Resolve(run.Scores);
+        Tensor targetIndex = tensor(resolved.Select(t => (long)t).ToArray()).unsqueeze(1);
         Tensor targetScores = run.Scores.gather(1, targetIndex).squeeze(1);
         Tensor[]? gradients = method.NeedsGradients
             // Summing over the batch keeps each image's gradient its own: image i's score depends on image i only.
@@ -88,7 +119,7 @@ public sealed class CamExplainer : IDisposable
         {
             var signals = new LayerSignals(activations[i].detach(), gradients?[i].detach())
             {
-                Targets = targets,
+                Targets = resolved,
                 InputScoring = method.Needs.HasFlag(CamSignals.InputScoring)
                     ? new InputScoring(input, scorers.InputScore, Options.BatchSize) : null,
                 LayerScoring = method.Needs.HasFlag(CamSignals.LayerScoring)
@@ -98,47 +129,45 @@ public sealed class CamExplainer : IDisposable
             };
             maps[i] = method.RawMap(signals, Options.EigenSmooth).MoveToOuterDisposeScope();
         }
-        return maps;
-    }
-
-    /// <summary>Heatmaps [N,H,W] in [0,1] at the input's spatial size.</summary>
-    public Tensor Heatmaps(Tensor input, IReadOnlyList<int> targets, CamMethod method)
-    {
-        using CamExplanation explanation = Explain(input, targets, method);
-        return explanation.Heatmaps.alias();
+        return (maps, run.Scores.detach().MoveToOuterDisposeScope(), resolved);
     }
 
     /// <summary>
     /// pytorch-grad-cam's aug_smooth: the mean of the heatmaps of six augmented inputs (horizontal flip or not, times
     /// brightness 0.9, 1.0, 1.1 applied to the preprocessed tensor), each flipped back; not normalised again. The
-    /// raw maps are averaged the same way at the layer's resolution.
+    /// raw maps are averaged the same way at the layer's resolution. The targets come from the unmodified input,
+    /// whose maps are the (no flip, brightness 1.0) augmentation's.
     /// </summary>
-    private (IReadOnlyList<Tensor> Raw, Tensor Heatmaps) AugmentedMaps(Tensor input, IReadOnlyList<int> targets, CamMethod method)
+    private (IReadOnlyList<Tensor> Raw, Tensor Heatmaps, Tensor Scores, IReadOnlyList<int> Targets) AugmentedMaps(
+        Tensor input, TargetRequest targets, CamMethod method)
     {
+        (bool Flip, double Brightness)[] augmentations = [(false, 0.9), (false, 1.0), (false, 1.1), (true, 0.9), (true, 1.0), (true, 1.1)];
+        var (unmodified, scores, resolved) = ChannelsFirstRawMaps(input, targets, method);
+        TargetRequest fixedTargets = TargetRequest.Classes(resolved);
         var rawSums = new Tensor?[layers.Count];
         Tensor? heatSum = null;
-        int count = 0;
-        foreach (bool flip in new[] { false, true })
+        foreach (var (flip, brightness) in augmentations)
         {
-            foreach (double brightness in new[] { 0.9, 1.0, 1.1 })
+            Tensor augmented = input * brightness;
+            if (flip) augmented = augmented.flip(3);
+            IReadOnlyList<Tensor> raw = (flip, brightness) == (false, 1.0)
+                ? unmodified
+                : ChannelsFirstRawMaps(augmented, fixedTargets, method).Raw;
+            Tensor heat = CamPostprocessing.Heatmaps(raw, input.shape[2], input.shape[3]);
+            if (flip)
             {
-                Tensor augmented = input * brightness;
-                if (flip) augmented = augmented.flip(3);
-                IReadOnlyList<Tensor> raw = ChannelsFirstRawMaps(augmented, targets, method);
-                Tensor heat = CamPostprocessing.Heatmaps(raw, input.shape[2], input.shape[3]);
-                if (flip)
-                {
-                    raw = raw.Select(r => r.flip(2)).ToList();
-                    heat = heat.flip(2);
-                }
-                for (int l = 0; l < raw.Count; l++) rawSums[l] = rawSums[l] is null ? raw[l] : rawSums[l]! + raw[l];
-                heatSum = heatSum is null ? heat : heatSum + heat;
-                count++;
+                raw = raw.Select(r => r.flip(2)).ToList();
+                heat = heat.flip(2);
             }
+            for (int l = 0; l < raw.Count; l++) rawSums[l] = rawSums[l] is null ? raw[l] : rawSums[l]! + raw[l];
+            heatSum = heatSum is null ? heat : heatSum + heat;
         }
-        return (rawSums.Select(s => s! / count).ToList(), heatSum! / count);
+        return (rawSums.Select(s => s! / augmentations.Length).ToList(), heatSum! / augmentations.Length, scores, resolved);
     }
 
     /// <summary>Frees the ONNX Runtime sessions the explainer opened for perturbation scoring.</summary>
-    public void Dispose() => scorers.Dispose();
+    public void Dispose()
+    {
+        if (ownsScorers) scorers.Dispose();
+    }
 }

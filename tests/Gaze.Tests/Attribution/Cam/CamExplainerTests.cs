@@ -1,3 +1,5 @@
+using Gaze.Explaining;
+using Gaze.Attribution;
 using Gaze.Attribution.Cam;
 using Gaze.Imaging;
 using Gaze.Models;
@@ -21,7 +23,7 @@ public class CamExplainerTests
         "cam", "gradcam", "gradcam++", "xgradcam", "hirescam", "layercam", "gradcam-elementwise", "scorecam", "ablationcam",
     };
 
-    private static CamMethod Create(string name) => CamMethods.Create(name);
+    private static CamMethod Create(string name) => ((CamAttribution)MethodRegistry.Default.Get(name)).Cam;
 
     private static Tensor CatAndDog(string model) =>
         new ImagePreprocessor(ModelMetadataReader.ReadFor(model).Input!).Preprocess(ImageDecoder.Load(SharedData.Require("images/cat-and-dog.png")));

@@ -1,3 +1,4 @@
+using Gaze.Attribution;
 using Gaze.Attribution.Cam;
 using Gaze.Errors;
 using Gaze.Onnx;
@@ -129,7 +130,7 @@ public sealed class CamTheoryTests
 
         foreach (bool onnxRuntime in new[] { false, true })
         {
-            using var explainer = new CamExplainer(graph, ["act"], new CamOptions { BatchSize = 3, ScoreWithOnnxRuntime = onnxRuntime });
+            using var explainer = new CamExplainer(graph, ["act"], new AttributionOptions { BatchSize = 3, ScoreWithOnnxRuntime = onnxRuntime });
             Tensor raw = explainer.RawMaps(x, [target], new AblationCam())[0][0];
             Assert.True(raw.allclose(expected, rtol: 1e-4, atol: 1e-5), $"onnxRuntime={onnxRuntime}");
         }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Gaze.Explaining;
+using Gaze.Attribution;
 using Gaze.Attribution.Cam;
 using Gaze.Imaging;
 using Gaze.Models;
@@ -39,7 +41,7 @@ public sealed class ReferenceAgreementTests
         using var scope = NewDisposeScope();
         using OnnxGraph graph = OnnxGraph.Load(Model);
         using var explainer = new CamExplainer(graph, [Layer]);
-        float[] ours = explainer.RawMaps(Input(), [target], CamMethods.Create(method))[0].flatten().data<float>().ToArray();
+        float[] ours = explainer.RawMaps(Input(), [target], ((CamAttribution)MethodRegistry.Default.Get(method)).Cam)[0].flatten().data<float>().ToArray();
         float[] reference = Grid(Reference.Value.RootElement.GetProperty("raw").GetProperty(target.ToString()).GetProperty(method));
 
         double r = Pearson(ours, reference);
@@ -62,7 +64,7 @@ public sealed class ReferenceAgreementTests
     {
         using var scope = NewDisposeScope();
         using OnnxGraph graph = OnnxGraph.Load(Model);
-        var options = new CamOptions { AugSmooth = variant == "gradcam-aug", EigenSmooth = variant == "gradcam-eigen" };
+        var options = new AttributionOptions { AugSmooth = variant == "gradcam-aug", EigenSmooth = variant == "gradcam-eigen" };
         string[] layers = variant == "gradcam-two-layers" ? ["fire8/concat_1", Layer] : [Layer];
         using var explainer = new CamExplainer(graph, layers, options);
         Tensor heat = explainer.Heatmaps(Input(), [target], new GradCam())[0];

@@ -2,15 +2,15 @@ using Gaze.Models;
 using Gaze.Onnx;
 using static TorchSharp.torch;
 
-namespace Gaze.Attribution.Cam;
+namespace Gaze.Attribution;
 
 /// <summary>
 /// Forward-only scoring for perturbation methods: whole inputs (Score-CAM) or replaced activations of one layer
-/// (Ablation-CAM, which re-runs only the nodes after the layer). With <see cref="CamOptions.ScoreWithOnnxRuntime"/>
+/// (Ablation-CAM, which re-runs only the nodes after the layer). With <see cref="AttributionOptions.ScoreWithOnnxRuntime"/>
 /// the runs go to ONNX Runtime (the whole model, or the sub-model that starts at the layer); a model ONNX Runtime
 /// cannot serve that way (several inputs, a skip connection around the layer) falls back to Gaze's own graph.
 /// </summary>
-internal sealed class PerturbationScorers(OnnxGraph graph, CamOptions options) : IDisposable
+internal sealed class PerturbationScorers(OnnxGraph graph, AttributionOptions options) : IDisposable
 {
     private RuntimeScorer? inputScorer;
     private bool inputScorerTried;

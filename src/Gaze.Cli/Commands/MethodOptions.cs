@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Gaze.Attribution;
+using Gaze.Explaining;
+
+namespace Gaze.Cli.Commands;
+
+/// <summary>
+/// <c>--method</c> and the method-specific options (<c>--layer</c>, <c>--aug-smooth</c>, <c>--eigen-smooth</c>),
+/// described from the method registry.
+/// </summary>
+public sealed class MethodOptions
+{
+    private readonly MethodRegistry registry;
+    private bool smoothing;
+
+    /// <summary>Declares the options for the methods of <paramref name="registry"/>.</summary>
+    /// <param name="registry">The methods offered.</param>
+    /// <param name="defaultMethod">The value of <c>--method</c> when it is not given, or null for none.</param>
+    /// <param name="several">Whether <c>--method</c> takes a comma-separated list (and <c>all</c>).</param>
+    /// <param name="purpose">What <c>--method</c> does, for <c>--help</c>.</param>
+    public MethodOptions(MethodRegistry registry, string? defaultMethod, bool several = true, string? purpose = null)
+    {
+        this.registry = registry;
+        string methods = string.Join(Environment.NewLine, registry.Methods.Select(m => $"  {m.Name,-20} {m.Summary}"));
+        Method = new Option<string?>("--method")
+        {
+            Description = (purpose ?? (several ? "Comma-separated methods, or 'all'" : "The method")) + ":" + Environment.NewLine + methods,
+            DefaultValueFactory = _ => defaultMethod,
+            HelpName = several ? "M1,M2" : "M",
+        };
+        Layer = new Option<string?>(MethodOption.Layer.Name) { Description = MethodOption.Layer.Description, HelpName = "L1,L2" };
+        AugSmooth = new Option<bool>(MethodOption.AugSmooth.Name) { Description = MethodOption.AugSmooth.Description };
+        EigenSmooth = new Option<bool>(MethodOption.EigenSmooth.Name) { Description = MethodOption.EigenSmooth.Description };
+    }
+
+    /// <summary><c>--method</c>.</summary>
+    public Option<string?> Method { get; }
+
+    /// <summary><c>--layer</c>.</summary>
+    public Option<string?> Layer { get; }
+
+    /// <summary><c>--aug-smooth</c>.</summary>
+    public Option<bool> AugSmooth { get; }
+
+    /// <summary><c>--eigen-smooth</c>.</summary>
+    public Option<bool> EigenSmooth { get; }
+
+    /// <summary>Adds <c>--method</c>, <c>--layer</c> and, with <paramref name="withSmoothing"/>, the smoothing options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command, bool withSmoothing)
+    {
+        command.Add(Method);
+        command.Add(Layer);
+        if (!withSmoothing) return;
+        smoothing = true;
+        command.Add(AugSmooth);
+        command.Add(EigenSmooth);
+    }
+
+    /// <summary>The chosen methods, each checked against the options given.</summary>
+    /// <exception cref="Errors.InvalidOptionException">No or an unknown method, or a given option none of them takes.</exception>
+    public IReadOnlyList<AttributionMethod> Parse(ParseResult parse)
+    {
+        IReadOnlyList<AttributionMethod> chosen = registry.Parse(parse.GetValue(Method) ?? "");
+        var given = new List<string>();
+        if (parse.GetValue(Layer) is not null) given.Add(Layer.Name);
+        if (smoothing && parse.GetValue(AugSmooth)) given.Add(AugSmooth.Name);
+        if (smoothing && parse.GetValue(EigenSmooth)) given.Add(EigenSmooth.Name);
+        MethodRegistry.RequireApplicable(chosen, given);
+        return chosen;
+    }
+}

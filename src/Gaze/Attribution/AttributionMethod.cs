@@ -1,0 +1,37 @@
+using static TorchSharp.torch;
+
+namespace Gaze.Attribution;
+
+/// <summary>
+/// Anything that explains images for target classes: a CAM, a gradient or a perturbation attribution. A method
+/// states its math in <see cref="Explain"/> over the plumbing of an <see cref="AttributionContext"/> (forward and
+/// backward passes, captured layers, scoring of perturbed inputs); the explainer, the report run, the benchmark and
+/// the evaluation treat every method alike. Register a new method with one line in <c>MethodRegistry</c>.
+/// </summary>
+public abstract class AttributionMethod
+{
+    /// <summary>The method's command-line name, e.g. <c>gradcam</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One line for <c>--help</c>: what the method computes, with its paper.</summary>
+    public abstract string Summary { get; }
+
+    /// <summary>What the method needs from the model.</summary>
+    public abstract MethodNeeds Needs { get; }
+
+    /// <summary>The method-specific options it takes (e.g. <see cref="MethodOption.Layer"/>).</summary>
+    public virtual IReadOnlyList<MethodOption> Options => [];
+
+    /// <summary>Whether the method works on target layers (and so needs <see cref="AttributionContext.Layers"/>).</summary>
+    public bool UsesLayers => Options.Contains(MethodOption.Layer);
+
+    /// <summary>
+    /// Explains <paramref name="input"/> (a preprocessed NCHW batch) for the targets that <paramref name="targets"/>
+    /// picks from the scores of the method's own forward pass.
+    /// </summary>
+    /// <param name="context">The model and the plumbing around it.</param>
+    /// <param name="input">The batch, channels first (the context converts to the model's layout for each run).</param>
+    /// <param name="targets">Which class to explain for each image.</param>
+    /// <returns>Heatmaps at the input's size, the scores of the forward pass and the targets explained.</returns>
+    public abstract Explanation Explain(AttributionContext context, Tensor input, TargetRequest targets);
+}

@@ -1,0 +1,123 @@
+using Gaze.Imaging;
+using Gaze.Models;
+using Gaze.Onnx;
+using static TorchSharp.torch;
+
+namespace Gaze.Attribution;
+
+/// <summary>What <see cref="MethodBenchmark"/> found, all times per batch and measured in one run.</summary>
+/// <param name="Forward">Gaze's forward pass.</param>
+/// <param name="ForwardBackward">Gaze's forward pass plus the backward pass of the target scores down to the input (no parameter gradients).</param>
+/// <param name="Method">The method's whole computation, as <see cref="Explainer"/> runs it.</param>
+/// <param name="RequiredRuns">
+/// For methods that score perturbations of a layer's channels, the forward runs they need on the engine they score
+/// with: one per channel on the whole network (input scoring, Score-CAM) or on the part after the layer (layer
+/// scoring, Ablation-CAM), in the method's batches; else null.
+/// </param>
+/// <param name="Channels">The first target layer's channel count, or null for methods without layers.</param>
+public sealed record MethodBenchmarkResult(Timing Forward, Timing ForwardBackward, Timing Method, Timing? RequiredRuns, long? Channels);
+
+/// <summary>Times an explanation method against the network's own forward and backward passes.</summary>
+public static class MethodBenchmark
+{
+    /// <summary>Whether <paramref name="method"/> scores many perturbations (and so deserves fewer timed rounds).</summary>
+    public static bool IsPerturbation(AttributionMethod method) =>
+        (method.Needs & (MethodNeeds.InputScoring | MethodNeeds.LayerScoring)) != 0;
+
+    /// <summary>
+    /// Measures <paramref name="method"/> on <paramref name="model"/> for a batch of copies of <paramref name="image"/>
+    /// (default: seeded noise at the model's input size, so that runs are comparable).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="method">The method.</param>
+    /// <param name="layers">Its target layers (ignored by methods without layers).</param>
+    /// <param name="image">The picture to explain, or null for noise.</param>
+    /// <param name="batch">Copies per batch.</param>
+    /// <param name="iterations">Timed rounds after one warm-up round.</param>
+    public static MethodBenchmarkResult Measure(LoadedModel model, AttributionMethod method, IReadOnlyList<string> layers,
+        RgbImage? image, int batch, int iterations)
+    {
+        using var scope = NewDisposeScope();
+        image ??= NoiseImage(model.Input.Size.Width, model.Input.Size.Height);
+        Tensor input = new ImagePreprocessor(model.Input).Preprocess(Enumerable.Repeat(image, batch).ToList());
+        using var explainer = new Explainer(model.Graph, layers, new AttributionOptions { InputLayout = model.Input.Layout });
+        return Measure(explainer, method, input, iterations);
+    }
+
+    /// <summary>
+    /// Measures <paramref name="method"/> through <paramref name="explainer"/> on <paramref name="input"/> (a batch in
+    /// the model's layout), explaining each image's top class.
+    /// </summary>
+    public static MethodBenchmarkResult Measure(Explainer explainer, AttributionMethod method, Tensor input, int iterations)
+    {
+        using var scope = NewDisposeScope();
+        AttributionContext context = explainer.Context;
+        OnnxGraph graph = context.Graph;
+        string? layer = method.UsesLayers ? context.Layers[0] : null;
+        Tensor channelsFirst = context.ToChannelsFirst(input);
+        int[] targets;
+        Tensor? activations = null;
+        using (GraphRun run = graph.Run(input, new RunOptions { Capture = layer is null ? [] : [layer] }))
+        {
+            targets = run.Scores.argmax(1).data<long>().Select(t => (int)t).ToArray();
+            if (layer is not null) activations = run.Captured[layer].clone();
+        }
+        long? channels = activations?.shape[1];
+
+        var actions = new List<Action>
+        {
+            () =>
+            {
+                using var inner = NewDisposeScope();
+                using GraphRun run = graph.Run(input);
+            },
+            () =>
+            {
+                using var inner = NewDisposeScope();
+                context.InputGradients(channelsFirst, TargetRequest.Classes(targets));
+            },
+            () =>
+            {
+                using var inner = NewDisposeScope();
+                using Explanation explanation = explainer.Explain(method, input, targets);
+            },
+        };
+        int batchSize = context.Options.BatchSize;
+        if (channels is long k && method.Needs.HasFlag(MethodNeeds.InputScoring))
+        {
+            actions.Add(() => ScoreCopies(k, input.shape[0], batchSize, b => context.InputScores(RepeatFirst(channelsFirst, b), targets[0])));
+        }
+        else if (channels is long kl && activations is not null && method.Needs.HasFlag(MethodNeeds.LayerScoring))
+        {
+            var score = context.Scorers.LayerScore(layer!, channelsFirst);
+            actions.Add(() => ScoreCopies(kl, input.shape[0], batchSize, b => score(0, RepeatFirst(activations, b), targets[0])));
+        }
+        Timing[] timings = Timing.Interleaved(iterations, [.. actions]);
+        return new MethodBenchmarkResult(timings[0], timings[1], timings[2], timings.Length > 3 ? timings[3] : null, channels);
+    }
+
+    /// <summary>Scores <paramref name="channels"/> copies per image, <paramref name="batchSize"/> at a time.</summary>
+    private static void ScoreCopies(long channels, long images, int batchSize, Func<long, Tensor> score)
+    {
+        for (long image = 0; image < images; image++)
+        {
+            for (long start = 0; start < channels; start += batchSize)
+            {
+                using var inner = NewDisposeScope();
+                score(Math.Min(batchSize, channels - start));
+            }
+        }
+    }
+
+    /// <summary>Seeded noise, so runs without a picture are comparable.</summary>
+    private static RgbImage NoiseImage(int width, int height)
+    {
+        var random = new Random(1);
+        var pixels = new byte[width * height * 3];
+        random.NextBytes(pixels);
+        return new RgbImage(width, height, pixels);
+    }
+
+    private static Tensor RepeatFirst(Tensor batch, long count) =>
+        batch.narrow(0, 0, 1).expand([count, .. batch.shape[1..]]).contiguous();
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace Gaze.Attribution;
+
+/// <summary>Median and spread of repeated timings, in milliseconds.</summary>
+/// <param name="Median">The median.</param>
+/// <param name="Min">The fastest run.</param>
+/// <param name="Max">The slowest run.</param>
+public sealed record Timing(double Median, double Min, double Max)
+{
+    /// <summary>
+    /// Times several actions in interleaved rounds, so that a machine's changing load affects them alike: one
+    /// warm-up round, then <paramref name="iterations"/> timed rounds.
+    /// </summary>
+    public static Timing[] Interleaved(int iterations, params Action[] actions)
+    {
+        var times = actions.Select(_ => new double[Math.Max(1, iterations)]).ToArray();
+        for (int round = -1; round < times[0].Length; round++)
+        {
+            for (int a = 0; a < actions.Length; a++)
+            {
+                var clock = Stopwatch.StartNew();
+                actions[a]();
+                if (round >= 0) times[a][round] = clock.Elapsed.TotalMilliseconds;
+            }
+        }
+        return times.Select(Summarize).ToArray();
+    }
+
+    private static Timing Summarize(double[] times)
+    {
+        Array.Sort(times);
+        double median = times.Length % 2 == 1 ? times[times.Length / 2] : (times[times.Length / 2 - 1] + times[times.Length / 2]) / 2;
+        return new Timing(median, times[0], times[^1]);
+    }
+}

@@ -1,0 +1,93 @@
+using Gaze.Onnx;
+
+namespace Gaze.Models;
+
+/// <summary>
+/// A model opened the one way every command and the fine-tuner open it: the ONNX graph, its sidecar, the input
+/// convention (options over the sidecar over the graph's fixed input size over the defaults), the layer table, the
+/// default layer and the labels.
+/// </summary>
+public sealed class LoadedModel : IDisposable
+{
+    private readonly Lazy<LayerTable> layers;
+
+    private LoadedModel(string path, ModelMetadata metadata, ModelInput input, OnnxGraph graph)
+    {
+        Path = path;
+        Metadata = metadata;
+        Input = input;
+        Graph = graph;
+        layers = new Lazy<LayerTable>(() => LayerTable.Discover(graph, metadata.CamLayer, (input.Size.Height, input.Size.Width)));
+    }
+
+    /// <summary>
+    /// Reads the sidecar, applies <paramref name="overrides"/> and loads the graph. Nothing runs until
+    /// <see cref="Layers"/> is first used.
+    /// </summary>
+    /// <exception cref="Errors.GazeException">A missing or malformed model or sidecar, or an invalid override (one-line message naming it).</exception>
+    public static LoadedModel Open(string path, ModelInputOverrides? overrides = null)
+    {
+        ModelMetadata metadata = ModelMetadataReader.ReadFor(path);
+        OnnxGraph graph = OnnxGraph.Load(path);
+        try
+        {
+            ModelInput input = metadata.Input ?? ModelInput.Default with { Size = DeclaredSize(graph) ?? ModelInput.Default.Size };
+            if (overrides is { IsEmpty: false }) input = overrides.ApplyTo(input);
+            return new LoadedModel(path, metadata, input, graph);
+        }
+        catch
+        {
+            graph.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The model file.</summary>
+    public string Path { get; }
+
+    /// <summary>What the sidecar says (<see cref="ModelMetadata.None"/> without one).</summary>
+    public ModelMetadata Metadata { get; }
+
+    /// <summary>The display name: the sidecar's, else the file name without extension.</summary>
+    public string Name => Metadata.Name ?? System.IO.Path.GetFileNameWithoutExtension(Path);
+
+    /// <summary>How images become input tensors.</summary>
+    public ModelInput Input { get; }
+
+    /// <summary>The differentiable graph.</summary>
+    public OnnxGraph Graph { get; }
+
+    /// <summary>The class labels, if the sidecar gives them.</summary>
+    public IReadOnlyList<string>? Labels => Metadata.Labels;
+
+    /// <summary>The 4-D tensors and the default CAM layer, probed at the input size on first use.</summary>
+    public LayerTable Layers => layers.Value;
+
+    /// <summary>How many classes the model scores.</summary>
+    public int ClassCount => Layers.ClassCount;
+
+    /// <summary>The label of class <paramref name="index"/>, or "class N" without one.</summary>
+    public string LabelOf(int index) => Labels is { } labels && index < labels.Count ? labels[index] : $"class {index}";
+
+    /// <summary>
+    /// The target layers named in <paramref name="text"/> (comma-separated tensor names or module aliases, duplicates
+    /// dropped), or the default CAM layer when it is null or empty; each must have spatial dimensions.
+    /// </summary>
+    /// <exception cref="Errors.UnknownLayerException">No such layer.</exception>
+    /// <exception cref="Errors.UnsuitableLayerException">A layer without spatial dimensions, or no default.</exception>
+    public IReadOnlyList<string> ResolveLayers(string? text, string option = "--layer")
+    {
+        string[] requested = text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        if (requested.Length == 0) return [Layers.ResolveSpatial(null, option).Name];
+        return requested.Select(name => Layers.ResolveSpatial(name, option).Name).Distinct().ToArray();
+    }
+
+    /// <summary>The fixed spatial size of a single image input [N,C,H,W] with 1 or 3 channels, if the graph declares one.</summary>
+    private static InputSize? DeclaredSize(OnnxGraph graph) =>
+        graph.Inputs is [{ Shape: [_, 1 or 3, long height, long width] }] && height > 0 && width > 0 && height <= int.MaxValue && width <= int.MaxValue
+            ? new InputSize((int)height, (int)width)
+            : null;
+
+    /// <summary>Frees the graph.</summary>
+    public void Dispose() => Graph.Dispose();
+}
