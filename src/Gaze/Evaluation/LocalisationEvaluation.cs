@@ -3,7 +3,6 @@ using Gaze.Errors;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Onnx;
-using Gaze.Rendering;
 using static TorchSharp.torch;
 
 namespace Gaze.Evaluation;
