@@ -1,5 +1,4 @@
 using Gaze.Imaging;
-using Gaze.IO;
 using Gaze.Reporting;
 using Gaze.Tests.Support;
 
