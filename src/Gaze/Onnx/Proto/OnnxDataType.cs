@@ -1,7 +1,6 @@
-using Gaze.Onnx.Proto;
 using TorchSharp;
 
-namespace Gaze.Onnx;
+namespace Gaze.Onnx.Proto;
 
 /// <summary>
 /// ONNX element types (TensorProto.DataType numbers) and the TorchSharp types Gaze computes them in.

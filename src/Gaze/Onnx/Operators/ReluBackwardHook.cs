@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Gaze.Onnx;
+namespace Gaze.Onnx.Operators;
 
 /// <summary>
 /// Replaces the backward pass of every ReLU (and ReLU-like Clip(0, max)) during one run, for methods such as
