@@ -34,7 +34,7 @@ public static class PredictCommand
                 {
                     using var scope = NewDisposeScope();
                     using Tensor input = preprocessor.Preprocess(ImageDecoder.Load(path));
-                    results.Add((path, Prediction.TopK(graph, input, parse.GetValue(top), metadata.Labels)[0], null));
+                    results.Add((path, ClassRanking.TopK(graph, input, parse.GetValue(top), metadata.Labels)[0], null));
                 }
                 catch (Gaze.Errors.GazeFileException e)
                 {

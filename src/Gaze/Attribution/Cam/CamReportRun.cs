@@ -89,7 +89,7 @@ public sealed class CamReportRun : IDisposable
         using var scope = NewDisposeScope();
         Tensor input = preprocessor.Preprocess(images.Select(i => i.Image).ToList());
         Tensor scores = graph.Scores(input);
-        var ranked = Onnx.Prediction.FromScores(scores, (int)Math.Min(scores.shape[1], Math.Max(5, targets.Count)), labels);
+        var ranked = ClassRanking.FromScores(scores, (int)Math.Min(scores.shape[1], Math.Max(5, targets.Count)), labels);
         var imageWriters = images.Select((image, i) => writer.AddImage(image.Path, image.Image,
             ranked[i].Take(5).Select(c => new Reporting.Prediction
             {
