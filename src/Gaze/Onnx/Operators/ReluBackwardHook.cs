@@ -21,7 +21,4 @@ public static class ReluBackward
     /// was positive.
     /// </summary>
     public static ReluBackwardHook Guided { get; } = (_, _, standard) => standard.clamp_min(0);
-
-    /// <summary>"Deconvnet" rule (Zeiler and Fergus 2014): pass positive gradients regardless of the input's sign.</summary>
-    public static ReluBackwardHook Deconvnet { get; } = (_, gradOutput, _) => gradOutput.clamp_min(0);
 }
