@@ -4,6 +4,7 @@ using Gaze.Attribution;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Onnx;
+using Gaze.Onnx.Runtime;
 using Spectre.Console;
 
 namespace Gaze.Cli.Commands;

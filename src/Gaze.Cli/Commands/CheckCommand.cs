@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Gaze.Onnx;
+using Gaze.Onnx.Runtime;
 using Spectre.Console;
 
 namespace Gaze.Cli.Commands;

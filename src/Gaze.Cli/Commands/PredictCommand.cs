@@ -32,7 +32,7 @@ public static class PredictCommand
                 {
                     using var scope = NewDisposeScope();
                     using Tensor input = preprocessor.Preprocess(ImageDecoder.Load(path));
-                    results.Add((path, Prediction.TopK(loaded.Graph, input, parse.GetValue(top), loaded.Labels)[0], null));
+                    results.Add((path, ClassRanking.TopK(loaded.Graph, input, parse.GetValue(top), loaded.Labels)[0], null));
                 }
                 catch (Gaze.Errors.GazeFileException e)
                 {

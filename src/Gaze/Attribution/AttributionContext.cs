@@ -1,4 +1,5 @@
 using Gaze.Onnx;
+using Gaze.Onnx.Operators;
 using static TorchSharp.torch;
 
 namespace Gaze.Attribution;

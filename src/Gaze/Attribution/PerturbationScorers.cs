@@ -1,5 +1,6 @@
 using Gaze.Models;
 using Gaze.Onnx;
+using Gaze.Onnx.Runtime;
 using static TorchSharp.torch;
 
 namespace Gaze.Attribution;

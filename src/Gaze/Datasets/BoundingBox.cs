@@ -40,9 +40,6 @@ public readonly record struct BoundingBox
     /// <summary>True when pixel (<paramref name="x"/>, <paramref name="y"/>) lies in the box.</summary>
     public bool Contains(int x, int y) => x >= X0 && x < X1 && y >= Y0 && y < Y1;
 
-    /// <summary>The box as <c>[x0, y0, x1, y1]</c>.</summary>
-    public int[] ToArray() => [X0, Y0, X1, Y1];
-
     /// <summary>The tightest box around the non-zero pixels of <paramref name="mask"/>; null when there are none.</summary>
     public static BoundingBox? Around(GrayImage mask)
     {

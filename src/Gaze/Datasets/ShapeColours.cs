@@ -12,9 +12,6 @@ internal static class ShapeColours
     /// <summary>Luma of a colour, 0 (black) to 1 (white).</summary>
     public static double Luma(double r, double g, double b) => 0.2126 * r + 0.7152 * g + 0.0722 * b;
 
-    /// <summary>Luma of <paramref name="colour"/>.</summary>
-    public static double Luma(SKColor colour) => Luma(colour.Red / 255.0, colour.Green / 255.0, colour.Blue / 255.0);
-
     /// <summary>The colour for hue <paramref name="hue"/> (degrees), saturation and value in 0..1.</summary>
     public static (double R, double G, double B) FromHsv(double hue, double saturation, double value)
     {

@@ -8,18 +8,14 @@ namespace Gaze.Datasets;
 /// </summary>
 public sealed class ShapeSample
 {
-    internal ShapeSample(int index, ShapeClass shape, RgbImage image, GrayImage mask, BoundingBox box, (byte R, byte G, byte B) objectColour)
+    internal ShapeSample(ShapeClass shape, RgbImage image, GrayImage mask, BoundingBox box, (byte R, byte G, byte B) objectColour)
     {
-        Index = index;
         Class = shape;
         Image = image;
         Mask = mask;
         Box = box;
         ObjectColour = objectColour;
     }
-
-    /// <summary>The sample's index within its data set (with the seed, it determines everything else).</summary>
-    public int Index { get; }
 
     /// <summary>The object's class.</summary>
     public ShapeClass Class { get; }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Gaze.Errors;
-using Gaze.IO;
+using Gaze.Imaging;
 
 namespace Gaze.Datasets;
 

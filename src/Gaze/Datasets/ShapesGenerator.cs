@@ -105,7 +105,7 @@ public sealed class ShapesGenerator
             DrawPlaced(canvas, outline, placement, paint);
 
         var image = WithGrain(bitmap, random);
-        return new ShapeSample(index, shape, image, mask, box, (objectColour.Red, objectColour.Green, objectColour.Blue));
+        return new ShapeSample(shape, image, mask, box, (objectColour.Red, objectColour.Green, objectColour.Blue));
     }
 
     /// <summary>Centre, radius and rotation of the object; the enclosing circle keeps the margin to every edge.</summary>

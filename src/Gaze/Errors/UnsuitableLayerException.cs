@@ -7,9 +7,5 @@ public sealed class UnsuitableLayerException : GazeFileException
     public UnsuitableLayerException(string path, string layer, string problem)
         : base(path, $"layer '{layer}' {problem}")
     {
-        Layer = layer;
     }
-
-    /// <summary>The layer's tensor name.</summary>
-    public string Layer { get; }
 }

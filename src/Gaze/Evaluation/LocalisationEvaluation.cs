@@ -2,7 +2,6 @@ using Gaze.Attribution;
 using Gaze.Errors;
 using Gaze.Imaging;
 using Gaze.Models;
-using Gaze.Rendering;
 using static TorchSharp.torch;
 
 namespace Gaze.Evaluation;

@@ -130,7 +130,7 @@ public sealed class ExplanationRun : IDisposable
 
     /// <summary>Image <paramref name="image"/>'s best classes from the scores of an explanation's forward pass.</summary>
     private List<Prediction> Predictions(Tensor scores, int image) =>
-        Onnx.Prediction.FromScores(scores.narrow(0, image, 1), ReportedPredictions, model.Labels)[0]
+        Onnx.ClassRanking.FromScores(scores.narrow(0, image, 1), ReportedPredictions, model.Labels)[0]
             .Select(c => new Prediction { Index = c.Index, Label = model.LabelOf(c.Index), Probability = c.Probability, Logit = c.Logit })
             .ToList();
 

@@ -1,5 +1,3 @@
-using Gaze.Rendering;
-
 namespace Gaze.Imaging;
 
 /// <summary>

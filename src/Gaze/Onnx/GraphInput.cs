@@ -1,3 +1,5 @@
+using Gaze.Onnx.Proto;
+
 namespace Gaze.Onnx;
 
 /// <summary>A tensor the caller gives to a graph: its name, declared element type and declared shape.</summary>

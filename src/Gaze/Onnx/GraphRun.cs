@@ -47,9 +47,6 @@ public sealed class GraphRun : IDisposable
     /// <summary>How many nodes this run executed (fewer than the graph has for a partial <see cref="OnnxGraph.Rerun"/>).</summary>
     public int ExecutedNodeCount { get; }
 
-    /// <summary>True when the run kept every intermediate tensor and can be the base of <see cref="OnnxGraph.Rerun"/>.</summary>
-    public bool KeptAll => Values is not null;
-
     internal Tensor?[]? Values { get; }
 
     internal OnnxGraph Graph => graph;

@@ -1,3 +1,4 @@
+using Gaze.Onnx.Operators;
 using static TorchSharp.torch;
 
 namespace Gaze.Onnx;

@@ -133,15 +133,6 @@ public sealed class ExplanationWriter
         }
     }
 
-    /// <summary>The results recorded so far, without writing anything.</summary>
-    public ResultsDocument Results
-    {
-        get
-        {
-            lock (_gate) return Snapshot();
-        }
-    }
-
     /// <summary>Writes <c>results.json</c> and <c>report.html</c>, atomically, and closes the run.</summary>
     /// <returns>The results as written.</returns>
     /// <exception cref="OutputFileException">A file cannot be written.</exception>

@@ -8,8 +8,8 @@ namespace Gaze.Training;
 
 /// <summary>
 /// A backbone cut at a feature map with a new classifier on top, as an ONNX model: the backbone's nodes that the
-/// layer needs, then <c>GlobalAveragePool -> Flatten -> Gemm(transB=1)</c> producing the class scores
-/// (<see cref="LogitsName"/>). Everything after the layer, the old outputs and the initializers nothing uses any more
+/// layer needs, then <c>GlobalAveragePool -> Flatten -> Gemm(transB=1)</c> producing the class scores, the model's
+/// only output. Everything after the layer, the old outputs and the initializers nothing uses any more
 /// are dropped. The head is exactly what CAM expects after its layer (global average pooling, one linear layer), and
 /// its weights are stored in the backbone's float type (float16 for a float16 backbone) so that the file stays a
 /// valid model for other runtimes.
@@ -19,16 +19,12 @@ public sealed class BackboneCut
     private readonly IReadOnlyList<NodeProto> backboneNodes;
     private readonly HashSet<string> statistics;
 
-    private BackboneCut(ModelProto model, LayerInfo layer, int classes, string weightName, string biasName, string logitsName,
-        IReadOnlyList<NodeProto> backboneNodes)
+    private BackboneCut(ModelProto model, LayerInfo layer, string weightName, string biasName, IReadOnlyList<NodeProto> backboneNodes)
     {
         Model = model;
         Layer = layer.Name;
-        Channels = (int)layer.Channels;
-        Classes = classes;
         WeightName = weightName;
         BiasName = biasName;
-        LogitsName = logitsName;
         this.backboneNodes = backboneNodes;
         statistics = backboneNodes.Where(n => n.OpType == "BatchNormalization")
             .SelectMany(n => n.Input.Skip(3).Take(2)).ToHashSet(StringComparer.Ordinal);
@@ -37,23 +33,11 @@ public sealed class BackboneCut
     /// <summary>The feature map the head pools (a tensor name of the backbone).</summary>
     public string Layer { get; }
 
-    /// <summary>Channels of <see cref="Layer"/>: the head's input features.</summary>
-    public int Channels { get; }
-
-    /// <summary>Number of classes the head scores.</summary>
-    public int Classes { get; }
-
-    /// <summary>The head's weight initializer, [Classes, Channels] (Gemm with transB=1).</summary>
+    /// <summary>The head's weight initializer, [classes, channels of <see cref="Layer"/>] (Gemm with transB=1).</summary>
     public string WeightName { get; }
 
-    /// <summary>The head's bias initializer, [Classes].</summary>
+    /// <summary>The head's bias initializer, [classes].</summary>
     public string BiasName { get; }
-
-    /// <summary>The model's only output: the class scores [N, Classes], before any softmax.</summary>
-    public string LogitsName { get; }
-
-    /// <summary>How many backbone nodes the cut keeps.</summary>
-    public int BackboneNodeCount => backboneNodes.Count;
 
     internal ModelProto Model { get; }
 
@@ -141,7 +125,7 @@ public sealed class BackboneCut
             Graph = graph,
         };
         model.OpsetImport.AddRange(source.OpsetImport.Select(o => o.Clone()));
-        return new BackboneCut(model, layer, classes, weightName, biasName, logits, kept);
+        return new BackboneCut(model, layer, weightName, biasName, kept);
     }
 
     /// <summary>

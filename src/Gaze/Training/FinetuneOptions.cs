@@ -74,16 +74,6 @@ public sealed record FinetuneOptions
     }
 }
 
-/// <summary>Loss and accuracy after one epoch.</summary>
-/// <param name="Epoch">The epoch, from 1.</param>
-/// <param name="Epochs">How many the run has.</param>
-/// <param name="TrainLoss">Mean cross entropy over the epoch's training batches.</param>
-/// <param name="TrainAccuracy">Share of training images classified right while training (0 to 1).</param>
-/// <param name="ValidationLoss">Mean cross entropy on the validation images after the epoch.</param>
-/// <param name="ValidationAccuracy">Share of validation images classified right after the epoch (0 to 1).</param>
-/// <param name="Seconds">Wall time of the epoch, validation included.</param>
-public sealed record EpochResult(int Epoch, int Epochs, double TrainLoss, double TrainAccuracy, double ValidationLoss, double ValidationAccuracy, double Seconds);
-
 /// <summary>What a fine-tuning run produced.</summary>
 public sealed record FinetuneResult
 {

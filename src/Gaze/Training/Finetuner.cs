@@ -51,16 +51,58 @@ public sealed class Finetuner
         var input = options.Input ?? metadata.Input ?? ModelInput.Default;
         string outputDirectory = Path.GetDirectoryName(Path.GetFullPath(options.OutputPath))!;
         if (!Directory.Exists(outputDirectory)) throw new OutputFileException(options.OutputPath, $"directory {outputDirectory} does not exist");
-
-        BackboneCut cut;
-        using (var backbone = OnnxGraph.Load(options.BackbonePath))
-        {
-            var table = LayerTable.Discover(backbone, metadata.CamLayer, (input.Size.Height, input.Size.Width));
-            var layer = table.ResolveSpatial(options.Layer);
-            cut = BackboneCut.Create(backbone, layer, folder.Classes.Count, options.Seed);
-        }
+        var cut = CutBackbone(metadata, input, folder.Classes.Count);
         var unfrozen = cut.LastWeightedNodeInitializers(options.UnfreezeLast);
+        var checkpoint = OpenCheckpoint(folder, cut, input);
 
+        using var graph = OnnxGraph.FromModel(cut.Model, options.BackbonePath);
+        var preprocessor = new ImagePreprocessor(input);
+        using var data = Prepare(folder, graph, cut, preprocessor, headOnly: options.UnfreezeLast == 0, cancellationToken);
+        var split = folder.Split(data.Readable, options.ValidationFraction, options.Seed);
+        string[] names = [cut.WeightName, cut.BiasName, .. unfrozen];
+        var graphParameters = graph.MakeTrainable(names);
+        using var head = data.Features is null ? null : new StandardisedHead(data, split, graph, cut);
+        // Head-only training optimises the head of standardised features; it is folded into the graph's head at the end.
+        IReadOnlyList<(string Name, Tensor Value)> trained = head?.Parameters
+            ?? names.Select((n, i) => (n, (Tensor)graphParameters[i])).ToList();
+        using var optimizer = torch.optim.Adam(trained.Select(p => (Parameter)p.Value), options.EffectiveLearningRate);
+        var trainer = new EpochTrainer(graph, head, preprocessor, data, split, options, callbacks);
+        var history = TrainEpochs(trainer, optimizer, trained, checkpoint, cancellationToken);
+
+        head?.FoldInto(graph.Initializer(cut.WeightName), graph.Initializer(cut.BiasName));
+        string sidecar = Save(graph, metadata, input, folder, cut);
+        checkpoint.Delete();
+        return new FinetuneResult
+        {
+            OutputPath = options.OutputPath,
+            SidecarPath = sidecar,
+            Layer = cut.Layer,
+            Classes = folder.Classes,
+            TrainImages = split.Train.Count,
+            ValidationImages = split.Validation.Count,
+            SkippedImages = data.Skipped,
+            ResumedAfterEpoch = checkpoint.ResumedAfter,
+            History = history,
+            TrainedParameters = graphParameters.Sum(p => p.numel()),
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    /// <summary>Cuts the backbone at the chosen layer (default: its CAM layer) and adds a new head for <paramref name="classes"/> classes.</summary>
+    private BackboneCut CutBackbone(ModelMetadata metadata, ModelInput input, int classes)
+    {
+        using var backbone = OnnxGraph.Load(options.BackbonePath);
+        var table = LayerTable.Discover(backbone, metadata.CamLayer, (input.Size.Height, input.Size.Width));
+        var layer = table.ResolveSpatial(options.Layer);
+        return BackboneCut.Create(backbone, layer, classes, options.Seed);
+    }
+
+    /// <summary>
+    /// The checkpoint of this run. With <see cref="FinetuneOptions.Resume"/> it must hold a checkpoint of this very
+    /// run; without, it must hold none (an unfinished run's checkpoint is not overwritten).
+    /// </summary>
+    private RunCheckpoint OpenCheckpoint(ImageFolder folder, BackboneCut cut, ModelInput input)
+    {
         var checkpoint = new FinetuneCheckpoint(options.CheckpointDirectory);
         var identity = new CheckpointState
         {
@@ -77,80 +119,47 @@ public sealed class Finetuner
             ValidationFraction = options.ValidationFraction,
             Seed = options.Seed,
         };
-        CheckpointState? resumed = null;
         if (options.Resume)
         {
-            resumed = checkpoint.Read();
+            var resumed = checkpoint.Read();
             RequireSameRun(checkpoint, resumed, identity);
+            return new RunCheckpoint(checkpoint, identity, resumed);
         }
-        else if (checkpoint.Exists)
-        {
+        if (checkpoint.Exists)
             throw new InvalidOptionException("--resume", $"{checkpoint.Directory} holds the checkpoint of an unfinished run; add --resume to continue it, or delete it to start over");
-        }
+        return new RunCheckpoint(checkpoint, identity, null);
+    }
 
-        using var graph = OnnxGraph.FromModel(cut.Model, options.BackbonePath);
-        var preprocessor = new ImagePreprocessor(input);
-        var data = Prepare(folder, graph, cut, preprocessor, headOnly: options.UnfreezeLast == 0, cancellationToken);
-        try
+    /// <summary>
+    /// Trains the epochs the checkpoint does not hold yet (all of them in a fresh run), checkpointing after each;
+    /// returns every epoch's result, those before a resume included.
+    /// </summary>
+    private List<EpochResult> TrainEpochs(EpochTrainer trainer, OptimizerHelper optimizer, IReadOnlyList<(string Name, Tensor Value)> trained,
+        RunCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        var history = checkpoint.Restore(trained, optimizer);
+        for (int epoch = checkpoint.ResumedAfter + 1; epoch <= options.Epochs; epoch++)
         {
-            var split = folder.Split(data.Readable, options.ValidationFraction, options.Seed);
-            var names = new List<string> { cut.WeightName, cut.BiasName };
-            names.AddRange(unfrozen);
-            var graphParameters = graph.MakeTrainable(names);
-            using var head = data.Features is null ? null : new StandardisedHead(data, split, graph, cut);
-            // Head-only training optimises the head of standardised features; it is folded into the graph's head at the end.
-            IReadOnlyList<(string Name, Tensor Value)> named = head?.Parameters
-                ?? names.Select((n, i) => (n, (Tensor)graphParameters[i])).ToList();
-            using var optimizer = torch.optim.Adam(named.Select(p => (Parameter)p.Value), options.EffectiveLearningRate);
-
-            var history = new List<EpochResult>();
-            int start = 0;
-            if (resumed is not null)
-            {
-                checkpoint.Load(resumed, named, optimizer);
-                history.AddRange(resumed.History);
-                start = resumed.Epoch;
-            }
-
-            var trainer = new EpochTrainer(graph, head, preprocessor, data, split, options, callbacks);
-            for (int epoch = start + 1; epoch <= options.Epochs; epoch++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var result = trainer.Train(epoch, optimizer, cancellationToken);
-                history.Add(result);
-                checkpoint.Write(identity with { Epoch = epoch, History = history.ToList() }, named, optimizer);
-                callbacks.EpochFinished?.Invoke(result);
-            }
-
-            head?.FoldInto(graph.Initializer(cut.WeightName), graph.Initializer(cut.BiasName));
-            OnnxWriter.Save(graph, options.OutputPath);
-            string sidecar = ModelMetadataWriter.WriteFor(options.OutputPath, new ModelMetadata
-            {
-                Name = options.Name ?? $"{metadata.Name ?? Path.GetFileNameWithoutExtension(options.BackbonePath)} fine-tuned on {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder.Root)))}",
-                Input = input,
-                Labels = folder.Classes,
-                CamLayer = cut.Layer,
-            });
-            checkpoint.Delete();
-            return new FinetuneResult
-            {
-                OutputPath = options.OutputPath,
-                SidecarPath = sidecar,
-                Layer = cut.Layer,
-                Classes = folder.Classes,
-                TrainImages = split.Train.Count,
-                ValidationImages = split.Validation.Count,
-                SkippedImages = data.Skipped,
-                ResumedAfterEpoch = start,
-                History = history,
-                TrainedParameters = graphParameters.Sum(p => p.numel()),
-                Seconds = clock.Elapsed.TotalSeconds,
-            };
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = trainer.Train(epoch, optimizer, cancellationToken);
+            history.Add(result);
+            checkpoint.Save(epoch, history, trained, optimizer);
+            callbacks.EpochFinished?.Invoke(result);
         }
-        finally
+        return history;
+    }
+
+    /// <summary>Writes the trained model and its sidecar; returns the sidecar's path.</summary>
+    private string Save(OnnxGraph graph, ModelMetadata metadata, ModelInput input, ImageFolder folder, BackboneCut cut)
+    {
+        OnnxWriter.Save(graph, options.OutputPath);
+        return ModelMetadataWriter.WriteFor(options.OutputPath, new ModelMetadata
         {
-            data.Dispose();
-        }
+            Name = options.Name ?? $"{metadata.Name ?? Path.GetFileNameWithoutExtension(options.BackbonePath)} fine-tuned on {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder.Root)))}",
+            Input = input,
+            Labels = folder.Classes,
+            CamLayer = cut.Layer,
+        });
     }
 
     /// <summary>Refuses a checkpoint made from other data, another backbone or other options, naming the first difference.</summary>
@@ -228,6 +237,28 @@ public sealed class Finetuner
         }
     }
 
+    /// <summary>The checkpoint of a run: what it records about the run, and the state a resumed run starts from.</summary>
+    private sealed class RunCheckpoint(FinetuneCheckpoint checkpoint, CheckpointState identity, CheckpointState? resumed)
+    {
+        /// <summary>The epoch the run resumes after (0 for a fresh run).</summary>
+        public int ResumedAfter => resumed?.Epoch ?? 0;
+
+        /// <summary>Loads the resumed parameters and optimizer state; returns the results of the epochs done (none in a fresh run).</summary>
+        public List<EpochResult> Restore(IReadOnlyList<(string Name, Tensor Value)> trained, OptimizerHelper optimizer)
+        {
+            if (resumed is null) return [];
+            checkpoint.Load(resumed, trained, optimizer);
+            return [.. resumed.History];
+        }
+
+        /// <summary>Saves the parameters and optimizer state after <paramref name="epoch"/>, with the results so far.</summary>
+        public void Save(int epoch, IReadOnlyList<EpochResult> history, IReadOnlyList<(string Name, Tensor Value)> trained, OptimizerHelper optimizer) =>
+            checkpoint.Write(identity with { Epoch = epoch, History = history.ToList() }, trained, optimizer);
+
+        /// <summary>Removes the checkpoint once the run has written its model.</summary>
+        public void Delete() => checkpoint.Delete();
+    }
+
     /// <summary>The readable images and, for head-only training, their pooled features (row per image).</summary>
     private sealed class PreparedData(List<LabeledImage> readable, Dictionary<string, int> rows, Tensor? features, int skipped) : IDisposable
     {
@@ -261,22 +292,8 @@ public sealed class Finetuner
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = torch.NewDisposeScope();
-                var labels = Labels(batch);
                 optimizer.zero_grad();
-                Tensor loss;
-                long right;
-                if (head is not null)
-                {
-                    var logits = head.Logits(data.RowsOf(batch));
-                    loss = nn.functional.cross_entropy(logits, labels);
-                    right = logits.argmax(1).eq(labels).sum().item<long>();
-                }
-                else
-                {
-                    using var run = graph.Run(Decode(batch), new RunOptions { Gradients = true });
-                    loss = nn.functional.cross_entropy(run.Scores, labels);
-                    right = run.Scores.argmax(1).eq(labels).sum().item<long>();
-                }
+                var (loss, right) = LossAndCorrect(batch, gradients: true, nn.Reduction.Mean);
                 loss.backward();
                 optimizer.step();
                 lossSum += loss.item<float>() * batch.Length;
@@ -298,31 +315,29 @@ public sealed class Finetuner
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = torch.NewDisposeScope();
-                var labels = Labels(batch);
-                Tensor logits;
-                GraphRun? run = null;
-                try
-                {
-                    if (head is not null)
-                    {
-                        logits = head.Logits(data.RowsOf(batch));
-                    }
-                    else
-                    {
-                        run = graph.Run(Decode(batch));
-                        logits = run.Scores;
-                    }
-                    lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
-                    correct += logits.argmax(1).eq(labels).sum().item<long>();
-                }
-                finally
-                {
-                    run?.Dispose();
-                }
+                var (loss, right) = LossAndCorrect(batch, gradients: false, nn.Reduction.Sum);
+                lossSum += loss.item<float>();
+                correct += right;
             }
             int count = split.Validation.Count;
             return (lossSum / count, (double)correct / count);
         }
+
+        /// <summary>
+        /// The cross entropy of <paramref name="batch"/> and how many of its images are classified right: from the
+        /// head on the precomputed features (head-only training), or from a run of the network on the decoded images,
+        /// recording gradients when <paramref name="gradients"/> is set and freed once both are computed.
+        /// </summary>
+        private (Tensor Loss, long Correct) LossAndCorrect(LabeledImage[] batch, bool gradients, nn.Reduction reduction)
+        {
+            var labels = Labels(batch);
+            if (head is not null) return LossAndCorrect(head.Logits(data.RowsOf(batch)), labels, reduction);
+            using var run = graph.Run(Decode(batch), new RunOptions { Gradients = gradients });
+            return LossAndCorrect(run.Scores, labels, reduction);
+        }
+
+        private static (Tensor Loss, long Correct) LossAndCorrect(Tensor logits, Tensor labels, nn.Reduction reduction) =>
+            (nn.functional.cross_entropy(logits, labels, reduction: reduction), logits.argmax(1).eq(labels).sum().item<long>());
 
         private static Tensor Labels(LabeledImage[] batch) => torch.tensor(batch.Select(i => (long)i.ClassIndex).ToArray());
 

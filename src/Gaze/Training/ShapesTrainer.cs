@@ -30,9 +30,8 @@ public sealed class ShapesTrainer(ShapesTrainingOptions options)
     /// <param name="epochDone">Told after each epoch.</param>
     /// <param name="stepDone">Told after each optimisation step.</param>
     /// <param name="cancellation">Stops between steps.</param>
-    public OnnxGraph Train(Action<EpochReport>? epochDone = null, Action? stepDone = null, CancellationToken cancellation = default)
+    public OnnxGraph Train(Action<EpochResult>? epochDone = null, Action? stepDone = null, CancellationToken cancellation = default)
     {
-        var clock = Stopwatch.StartNew();
         var preprocessor = new ImagePreprocessor(ShapesNetwork.InputConvention(options.Size));
         OnnxGraph graph = ShapesNetwork.Create(Labels.Count, options.Size, options.Seed);
         try
@@ -46,6 +45,7 @@ public sealed class ShapesTrainer(ShapesTrainingOptions options)
             int totalSteps = stepsPerEpoch * options.Epochs, step = 0;
             for (int epoch = 0; epoch < options.Epochs; epoch++)
             {
+                var epochClock = Stopwatch.StartNew();
                 double lossSum = 0;
                 long correct = 0, seen = 0;
                 using Tensor order = randperm(options.TrainingImages, generator: augmentation);
@@ -70,7 +70,7 @@ public sealed class ShapesTrainer(ShapesTrainingOptions options)
                     stepDone?.Invoke();
                 }
                 double validation = Accuracy(graph, validationInput, validationLabels);
-                epochDone?.Invoke(new EpochReport(epoch + 1, options.Epochs, lossSum / seen, (double)correct / seen, validation, clock.Elapsed.TotalSeconds));
+                epochDone?.Invoke(new EpochResult(epoch + 1, options.Epochs, lossSum / seen, (double)correct / seen, null, validation, epochClock.Elapsed.TotalSeconds));
             }
             return graph;
         }

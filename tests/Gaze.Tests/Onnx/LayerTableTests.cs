@@ -110,7 +110,7 @@ public sealed class LayerTableTests
         var x = randn(2, 3, 224, 224).mul(50);
         var labels = Enumerable.Range(0, 1000).Select(i => $"class {i}").ToList();
 
-        var top = Prediction.TopK(graph, x, 5, labels);
+        var top = ClassRanking.TopK(graph, x, 5, labels);
         var probabilities = graph.Forward(x).reshape(2, 1000);
 
         Assert.Equal(2, top.Count);

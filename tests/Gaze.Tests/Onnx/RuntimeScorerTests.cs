@@ -1,5 +1,6 @@
 using Gaze.Errors;
 using Gaze.Onnx;
+using Gaze.Onnx.Runtime;
 using Gaze.Tests.Support;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using Gaze.Onnx;
+using Gaze.Onnx.Runtime;
 using Gaze.Tests.Support;
 using static TorchSharp.torch;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using Gaze.Errors;
 using Gaze.IO;
+using Gaze.Imaging;
 using Gaze.Reporting;
 using Gaze.Rendering;
 using Gaze.Tests.Support;

@@ -1,7 +1,5 @@
 using Gaze.Imaging;
-using Gaze.IO;
 using Gaze.Reporting;
-using Gaze.Rendering;
 using Gaze.Tests.Support;
 
 namespace Gaze.Tests.Reporting;

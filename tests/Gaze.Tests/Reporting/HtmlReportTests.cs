@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Gaze.Imaging;
-using Gaze.IO;
 using Gaze.Reporting;
 using SkiaSharp;
 

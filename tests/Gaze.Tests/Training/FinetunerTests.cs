@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gaze.Errors;
 using Gaze.Models;
 using Gaze.Onnx;
+using Gaze.Onnx.Runtime;
 using Gaze.Tests.Support;
 using Gaze.Training;
 using static TorchSharp.torch;

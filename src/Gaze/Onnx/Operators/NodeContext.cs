@@ -1,4 +1,3 @@
-using System.Globalization;
 using Gaze.Onnx.Proto;
 using static TorchSharp.torch;
 
@@ -44,9 +43,6 @@ internal sealed class NodeContext
     /// <summary>The node's op type.</summary>
     public string OpType => Node.OpType;
 
-    /// <summary>How many inputs the node lists.</summary>
-    public int InputCount => Node.Input.Count;
-
     /// <summary>How many outputs the node lists.</summary>
     public int OutputCount => Node.Output.Count;
 
@@ -55,9 +51,6 @@ internal sealed class NodeContext
 
     /// <summary>The value of input <paramref name="index"/> when it is known at load time, else null.</summary>
     public Tensor? Constant(int index) => HasInput(index) ? constantLookup(Node.Input[index]) : null;
-
-    /// <summary>True when input <paramref name="index"/> is absent or known at load time.</summary>
-    public bool IsConstantOrAbsent(int index) => !HasInput(index) || Constant(index) is not null;
 
     /// <summary>The integers of constant input <paramref name="index"/>, or null when it is absent or not constant.</summary>
     public long[]? ConstantLongs(int index) => Constant(index) is { } t ? Values.Longs(t) : null;
@@ -107,7 +100,4 @@ internal sealed class NodeContext
     /// <summary>The node's name, or its first output when the exporter left it unnamed.</summary>
     public static string Describe(NodeProto node) =>
         node.Name.Length > 0 ? node.Name : node.Output.Count > 0 ? "output " + node.Output[0] : "(unnamed)";
-
-    /// <summary>Formats a number for messages.</summary>
-    public static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -21,9 +21,6 @@ internal sealed class OperatorRegistry
     /// <summary>Builds the operator for <paramref name="node"/>.</summary>
     public OnnxOperator Create(NodeContext node) => factories[node.OpType](node);
 
-    /// <summary>Every supported op type, sorted.</summary>
-    public IReadOnlyList<string> OpTypes => factories.Keys.Order(StringComparer.Ordinal).ToList();
-
     /// <summary>The default ONNX domain is spelled "" or "ai.onnx".</summary>
     public static bool IsDefaultDomain(string domain) => domain.Length == 0 || domain == "ai.onnx";
 

@@ -1,3 +1,4 @@
+using Gaze.Onnx.Proto;
 using TorchSharp;
 using static TorchSharp.torch;
 

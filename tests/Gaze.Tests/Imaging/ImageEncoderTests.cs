@@ -1,10 +1,9 @@
 using Gaze.Errors;
 using Gaze.Imaging;
-using Gaze.IO;
 using Gaze.Tests.Support;
 using SkiaSharp;
 
-namespace Gaze.Tests.IO;
+namespace Gaze.Tests.Imaging;
 
 public class ImageEncoderTests
 {

@@ -8,26 +8,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using Tensor = TorchSharp.torch.Tensor;
 
-namespace Gaze.Onnx;
-
-/// <summary>Forward latency of Gaze and ONNX Runtime on one model, and the engine's own per-node overhead.</summary>
-/// <param name="ModelPath">The model.</param>
-/// <param name="Batch">Batch size.</param>
-/// <param name="GazeMilliseconds">Median Gaze forward time (inference run, no gradients).</param>
-/// <param name="OnnxRuntimeMilliseconds">Median ONNX Runtime forward time for the same batch.</param>
-/// <param name="Nodes">Nodes a Gaze run executes.</param>
-/// <param name="WalkMilliseconds">Median time of the same run with every operator replaced by a no-op that hands
-/// back a stored result: the engine's own cost (slot handling, freeing, scopes, result collection).</param>
-/// <param name="Note">How the ONNX Runtime side was run, when not as one batch.</param>
-public sealed record BenchmarkResult(string ModelPath, int Batch, double GazeMilliseconds, double OnnxRuntimeMilliseconds,
-    int Nodes, double WalkMilliseconds, string? Note)
-{
-    /// <summary>Engine overhead as a share of Gaze's forward time, in percent.</summary>
-    public double OverheadPercent => 100 * WalkMilliseconds / GazeMilliseconds;
-
-    /// <summary>Engine overhead per node in microseconds.</summary>
-    public double MicrosecondsPerNode => 1000 * WalkMilliseconds / Math.Max(1, Nodes);
-}
+namespace Gaze.Onnx.Runtime;
 
 /// <summary>
 /// Measures forward latency of Gaze against ONNX Runtime in one process (figures vary between machines and runs;
@@ -86,12 +67,8 @@ public static class EngineBenchmark
         int[] dims = input.shape.Select(d => (int)d).ToArray();
         string? note = null;
         // Quiet logging: a failed whole-batch attempt is expected for models that hard-code their batch.
-        var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
-        };
-        if (Engine.EngineSettings.Threads is int threads) options.IntraOpNumThreads = threads;
+        using var options = RuntimeSessions.Options();
+        options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
 
         // Models that declare a fixed batch or size get a copy with symbolic sizes; if that copy cannot run the
         // batch (a hard-coded Reshape), samples run one by one.
@@ -104,7 +81,7 @@ public static class EngineBenchmark
                 var d = v.Type?.TensorType?.Shape?.Dim;
                 if (d is { Count: > 0 }) d[0] = new TensorShapeProto.Types.Dimension { DimParam = "batch" };
             }
-            ParityCheck.RelaxSizes(model, graph);
+            RuntimeSessions.RelaxSizes(model, graph);
         }
         using var session = new InferenceSession(model.ToByteArray(), options);
 

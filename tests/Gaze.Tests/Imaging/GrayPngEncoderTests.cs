@@ -1,9 +1,8 @@
 using Gaze.Imaging;
-using Gaze.IO;
 using Gaze.Tests.Support;
 using SkiaSharp;
 
-namespace Gaze.Tests.IO;
+namespace Gaze.Tests.Imaging;
 
 public class GrayPngEncoderTests
 {

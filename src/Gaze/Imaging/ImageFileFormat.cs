@@ -1,4 +1,4 @@
-namespace Gaze.IO;
+namespace Gaze.Imaging;
 
 /// <summary>The image file formats Gaze writes.</summary>
 public enum ImageFileFormat

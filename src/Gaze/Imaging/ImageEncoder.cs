@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Gaze.Errors;
-using Gaze.Imaging;
+using Gaze.IO;
 using SkiaSharp;
 
-namespace Gaze.IO;
+namespace Gaze.Imaging;
 
 /// <summary>
 /// Writes an <see cref="RgbImage"/> as PNG or JPEG, the format chosen by the file's extension, atomically

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 using OrtRunOptions = Microsoft.ML.OnnxRuntime.RunOptions;
 using Tensor = TorchSharp.torch.Tensor;
 
-namespace Gaze.Onnx;
+namespace Gaze.Onnx.Runtime;
 
 /// <summary>
 /// Scores batches on ONNX Runtime, forward only, for perturbation methods that run the network many times without
@@ -46,7 +46,7 @@ public sealed class RuntimeScorer : IDisposable
         feedNames = [FeedFloats(model, inputName, elementType, modelPath)];
         outputNames = [scoreName];
 
-        using var options = ParityCheck.SessionOptionsFor();
+        using var options = RuntimeSessions.Options();
         // A batched run that fails on a model with a hard-coded batch is expected (it falls back to single samples).
         options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
         session = new InferenceSession(model.ToByteArray(), options);
@@ -83,7 +83,7 @@ public sealed class RuntimeScorer : IDisposable
         var input = graph.Inputs[0];
         var declared = graph.Model.Graph.Input.First(i => i.Name == input.Name).Clone();
         var model = ScoreSubgraph.Extract(graph, input.Slot, () => declared);
-        ParityCheck.RelaxSizes(model, graph);
+        RuntimeSessions.RelaxSizes(model, graph);
         bool fixedBatch = input.Shape is { Count: > 0 } shape && shape[0] is not null;
         if (fixedBatch) declared.Type.TensorType.Shape.Dim[0] = new TensorShapeProto.Types.Dimension { DimParam = "batch" };
         long? channels = input.Shape is { Count: >= 3 } s ? s[1] : null;
@@ -118,7 +118,7 @@ public sealed class RuntimeScorer : IDisposable
             return new ValueInfoProto { Name = tensorName, Type = new TypeProto { TensorType = type } };
         });
         // Only ConvTranspose output shapes after the layer matter here; the declared input is not in the sub-model.
-        ParityCheck.RelaxSizes(model, graph);
+        RuntimeSessions.RelaxSizes(model, graph);
         bool fixedBatch = graph.Inputs.Any(i => i.Shape is { Count: > 0 } shape && shape[0] is not null);
         return new RuntimeScorer(model, graph.ModelPath, tensorName, graph.ScoreName, elementType, rank, channels, fixedBatch);
     }
@@ -231,16 +231,10 @@ public sealed class RuntimeScorer : IDisposable
         var data = new Memory<float>(feed, (int)(first * per), (int)(shape[0] * per));
         using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, data, shape);
         using var results = session.Run(runOptions, feedNames, [value], outputNames);
-        var output = results[0];
-        var info = output.GetTensorTypeAndShape();
-        float[] values = info.ElementDataType switch
-        {
-            TensorElementType.Float => output.GetTensorDataAsSpan<float>().ToArray(),
-            TensorElementType.Float16 => ToFloats(output.GetTensorDataAsSpan<Float16>()),
-            TensorElementType.Double => ToFloats(output.GetTensorDataAsSpan<double>()),
-            var other => throw new ModelFormatException(modelPath, $"the score tensor '{ScoreName}' holds {other} values, not floating-point ones"),
-        };
-        long[] outputShape = info.Shape;
+        var element = results[0].GetTensorTypeAndShape().ElementDataType;
+        if (element is not (TensorElementType.Float or TensorElementType.Float16 or TensorElementType.Double))
+            throw new ModelFormatException(modelPath, $"the score tensor '{ScoreName}' holds {element} values, not floating-point ones");
+        var (outputShape, values) = RuntimeSessions.ReadFloats(results[0])!.Value;
         var scores = torch.tensor(values, outputShape);
         // The same [N,K] view as GraphRun.Scores, e.g. for [N,1000,1,1].
         return outputShape.Length switch
@@ -271,19 +265,5 @@ public sealed class RuntimeScorer : IDisposable
         cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = elementType });
         model.Graph.Node.Insert(0, cast);
         return feedName;
-    }
-
-    private static float[] ToFloats(ReadOnlySpan<Float16> values)
-    {
-        var floats = new float[values.Length];
-        for (int i = 0; i < values.Length; i++) floats[i] = (float)values[i];
-        return floats;
-    }
-
-    private static float[] ToFloats(ReadOnlySpan<double> values)
-    {
-        var floats = new float[values.Length];
-        for (int i = 0; i < values.Length; i++) floats[i] = (float)values[i];
-        return floats;
     }
 }

@@ -1,11 +1,10 @@
 using System.Runtime.InteropServices;
 using Gaze.Errors;
-using Gaze.Onnx.Proto;
 using Google.Protobuf;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Gaze.Onnx;
+namespace Gaze.Onnx.Proto;
 
 /// <summary>
 /// Converts between ONNX TensorProto (typed fields, raw_data or external data files) and TorchSharp tensors.

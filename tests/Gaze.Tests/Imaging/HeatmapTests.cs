@@ -1,6 +1,6 @@
-using Gaze.Rendering;
+using Gaze.Imaging;
 
-namespace Gaze.Tests.Rendering;
+namespace Gaze.Tests.Imaging;
 
 public class HeatmapTests
 {

@@ -1,4 +1,4 @@
-namespace Gaze.Rendering;
+namespace Gaze.Imaging;
 
 /// <summary>
 /// A 2-D map of float values, one per position, row by row from the top left: the output of an attribution

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Gaze.Onnx;
+namespace Gaze.Onnx.Operators;
 
 /// <summary>
 /// Replaces the backward pass of every ReLU (and ReLU-like Clip(0, max)) during one run, for methods such as
@@ -21,7 +21,4 @@ public static class ReluBackward
     /// was positive.
     /// </summary>
     public static ReluBackwardHook Guided { get; } = (_, _, standard) => standard.clamp_min(0);
-
-    /// <summary>"Deconvnet" rule (Zeiler and Fergus 2014): pass positive gradients regardless of the input's sign.</summary>
-    public static ReluBackwardHook Deconvnet { get; } = (_, gradOutput, _) => gradOutput.clamp_min(0);
 }

@@ -1,4 +1,4 @@
-namespace Gaze.Rendering;
+namespace Gaze.Imaging;
 
 /// <summary>
 /// Bilinear resizing of heatmaps with half-pixel centres, the convention of <c>cv2.resize(INTER_LINEAR)</c> and

@@ -2,15 +2,8 @@ using static TorchSharp.torch;
 
 namespace Gaze.Onnx;
 
-/// <summary>One class of a prediction.</summary>
-/// <param name="Index">Class index.</param>
-/// <param name="Label">Its label, when labels were given.</param>
-/// <param name="Probability">Softmax of the logits.</param>
-/// <param name="Logit">The pre-softmax score.</param>
-public sealed record ClassScore(int Index, string? Label, float Probability, float Logit);
-
 /// <summary>Top-K classification of already preprocessed inputs (the <c>gaze predict</c> command).</summary>
-public static class Prediction
+public static class ClassRanking
 {
     /// <summary>
     /// The <paramref name="k"/> best classes of each sample of <paramref name="input"/>, best first. Probabilities

@@ -1,8 +1,8 @@
-using Gaze.Rendering;
+using Gaze.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Gaze.Tests.Rendering;
+namespace Gaze.Tests.Imaging;
 
 public class HeatmapResizerTests
 {

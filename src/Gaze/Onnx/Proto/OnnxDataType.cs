@@ -1,7 +1,6 @@
-using Gaze.Onnx.Proto;
 using TorchSharp;
 
-namespace Gaze.Onnx;
+namespace Gaze.Onnx.Proto;
 
 /// <summary>
 /// ONNX element types (TensorProto.DataType numbers) and the TorchSharp types Gaze computes them in.
@@ -9,7 +8,6 @@ namespace Gaze.Onnx;
 /// </summary>
 internal static class OnnxDataType
 {
-    public const int Undefined = 0;
     public const int Float = 1;
     public const int UInt8 = 2;
     public const int Int8 = 3;
@@ -17,7 +15,6 @@ internal static class OnnxDataType
     public const int Int16 = 5;
     public const int Int32 = 6;
     public const int Int64 = 7;
-    public const int String = 8;
     public const int Bool = 9;
     public const int Float16 = 10;
     public const int Double = 11;

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
-using Gaze.Imaging;
+using Gaze.IO;
 using SkiaSharp;
 
-namespace Gaze.IO;
+namespace Gaze.Imaging;
 
 /// <summary>
 /// Writes a <see cref="GrayImage"/> as an 8-bit grayscale PNG (one channel, no alpha), atomically

@@ -1,0 +1,20 @@
+namespace Gaze.Onnx.Runtime;
+
+/// <summary>Forward latency of Gaze and ONNX Runtime on one model, and the engine's own per-node overhead.</summary>
+/// <param name="ModelPath">The model.</param>
+/// <param name="Batch">Batch size.</param>
+/// <param name="GazeMilliseconds">Median Gaze forward time (inference run, no gradients).</param>
+/// <param name="OnnxRuntimeMilliseconds">Median ONNX Runtime forward time for the same batch.</param>
+/// <param name="Nodes">Nodes a Gaze run executes.</param>
+/// <param name="WalkMilliseconds">Median time of the same run with every operator replaced by a no-op that hands
+/// back a stored result: the engine's own cost (slot handling, freeing, scopes, result collection).</param>
+/// <param name="Note">How the ONNX Runtime side was run, when not as one batch.</param>
+public sealed record BenchmarkResult(string ModelPath, int Batch, double GazeMilliseconds, double OnnxRuntimeMilliseconds,
+    int Nodes, double WalkMilliseconds, string? Note)
+{
+    /// <summary>Engine overhead as a share of Gaze's forward time, in percent.</summary>
+    public double OverheadPercent => 100 * WalkMilliseconds / GazeMilliseconds;
+
+    /// <summary>Engine overhead per node in microseconds.</summary>
+    public double MicrosecondsPerNode => 1000 * WalkMilliseconds / Math.Max(1, Nodes);
+}
