@@ -16,7 +16,7 @@ public sealed class RuntimeScorerTests
     private const string ResNetLastLayer = "/layer4/layer4.1/relu_1/Relu_output_0";
 
     [Fact]
-    public void InputScoresOfFloat16SqueezeNetEqualGazeScores()
+    public void Input_scores_of_float16_SqueezeNet_equal_gaze_scores()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(SqueezeNet));
         using var scorer = RuntimeScorer.ForInput(graph);
@@ -36,7 +36,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void InputScoresOfResNetEqualGazeScores()
+    public void Input_scores_of_ResNet_equal_gaze_scores()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(ResNet));
         using var scorer = RuntimeScorer.ForInput(graph);
@@ -51,7 +51,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void RelaxedBatchOfSqueezeNetGivesExactlyTheSingleSampleScores()
+    public void Relaxed_batch_of_SqueezeNet_gives_exactly_the_single_sample_scores()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(SqueezeNet));
         using var scorer = RuntimeScorer.ForInput(graph);
@@ -65,7 +65,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void ActivationScoresOfSqueezeNetEqualTheFullRun()
+    public void Activation_scores_of_SqueezeNet_equal_the_full_run()
     {
         const string layer = "fire9/concat_1";
         using var graph = OnnxGraph.Load(SharedData.Require(SqueezeNet));
@@ -83,7 +83,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void ActivationScoresOfResNetsLastLayerEqualTheFullRun()
+    public void Activation_scores_of_ResNets_last_layer_equal_the_full_run()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(ResNet));
         using var scorer = RuntimeScorer.FromTensor(graph, ResNetLastLayer);
@@ -97,7 +97,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void ModifiedActivationsScoreLikeGazeWithTheTensorReplaced()
+    public void Modified_activations_score_like_gaze_with_the_tensor_replaced()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(ResNet));
         using var scorer = RuntimeScorer.FromTensor(graph, ResNetLastLayer);
@@ -116,7 +116,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void ATensorInsideAResidualBlockIsRefusedNamingTheSkipConnection()
+    public void A_tensor_inside_a_residual_block_is_refused_naming_the_skip_connection()
     {
         const string inside = "/layer4/layer4.1/conv1/Conv_output_0";
         using var graph = OnnxGraph.Load(SharedData.Require(ResNet));
@@ -131,7 +131,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void ATensorAfterTheScoreIsRefused()
+    public void A_tensor_after_the_score_is_refused()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(SqueezeNet));
 
@@ -142,7 +142,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void AnUnknownTensorNameIsReportedWithTheNearestNames()
+    public void An_unknown_tensor_name_is_reported_with_the_nearest_names()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(SqueezeNet));
 
@@ -152,7 +152,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void ABatchWithTheWrongChannelCountIsRefused()
+    public void A_batch_with_the_wrong_channel_count_is_refused()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(SqueezeNet));
         using var scorer = RuntimeScorer.FromTensor(graph, "fire9/concat_1");
@@ -162,7 +162,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void AHardCodedBatchThatFailsRunsSampleBySample()
+    public void A_hard_coded_batch_that_fails_runs_sample_by_sample()
     {
         using var dir = new TempDirectory();
         // y = Reshape(x, [1,4]) @ W: a batch other than 1 cannot run at once.
@@ -184,7 +184,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void AHardCodedBatchThatMixesSamplesRunsSampleBySample()
+    public void A_hard_coded_batch_that_mixes_samples_runs_sample_by_sample()
     {
         using var dir = new TempDirectory();
         // y = sum over Reshape(x, [1,-1]): a batch of three runs, but sums all samples together.
