@@ -2,9 +2,9 @@ using System.Text.Json;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Tests.Onnx;
+using Gaze.Tests.Support;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Gaze.Tests.Support;
 using static TorchSharp.torch;
 
 namespace Gaze.Tests.Cli;

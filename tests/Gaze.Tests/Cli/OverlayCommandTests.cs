@@ -1,5 +1,5 @@
-using Gaze.IO;
 using Gaze.Imaging;
+using Gaze.IO;
 using Gaze.Tests.Support;
 using SkiaSharp;
 

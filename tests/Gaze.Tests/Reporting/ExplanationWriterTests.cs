@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using Gaze.Errors;
 using Gaze.IO;
-using Gaze.Reporting;
 using Gaze.Rendering;
+using Gaze.Reporting;
 using Gaze.Tests.Support;
 using SkiaSharp;
 

@@ -1,7 +1,7 @@
 using Gaze.Imaging;
 using Gaze.IO;
-using Gaze.Reporting;
 using Gaze.Rendering;
+using Gaze.Reporting;
 using Gaze.Tests.Support;
 
 namespace Gaze.Tests.Reporting;
