@@ -13,9 +13,9 @@ namespace Gaze.Cli;
 /// </summary>
 public sealed class GazeApp
 {
-    private readonly TextWriter _output;
-    private readonly TextWriter _error;
-    private readonly GlobalOptions _global = new();
+    private readonly TextWriter output;
+    private readonly TextWriter error;
+    private readonly GlobalOptions globalOptions = new();
 
     /// <summary>Creates the application writing to the given streams (the console in <c>Program</c>, buffers in tests).</summary>
     /// <param name="output">Standard output.</param>
@@ -23,8 +23,8 @@ public sealed class GazeApp
     /// <param name="methods">The explanation methods offered (default: <see cref="MethodRegistry.Default"/>).</param>
     public GazeApp(TextWriter output, TextWriter error, MethodRegistry? methods = null)
     {
-        _output = output;
-        _error = error;
+        this.output = output;
+        this.error = error;
         Methods = methods ?? MethodRegistry.Default;
     }
 
@@ -38,13 +38,13 @@ public sealed class GazeApp
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0 && !AsksForHelp(parse))
         {
-            _error.WriteLine($"gaze: {parse.Errors[0].Message} (see 'gaze --help')");
+            error.WriteLine($"gaze: {parse.Errors[0].Message} (see 'gaze --help')");
             return ExitCodes.UsageError;
         }
         return parse.Invoke(new InvocationConfiguration
         {
-            Output = _output,
-            Error = _error,
+            Output = output,
+            Error = error,
             EnableDefaultExceptionHandler = false,
         });
     }
@@ -55,7 +55,7 @@ public sealed class GazeApp
     private RootCommand BuildRoot()
     {
         var root = new RootCommand("Gaze: see what a convolutional network looks at (class activation maps, attributions, network visualisation).");
-        _global.AddTo(root);
+        globalOptions.AddTo(root);
         root.Add(LayersCommand.Create(this));
         root.Add(CheckCommand.Create(this));
         root.Add(PredictCommand.Create(this));
@@ -85,31 +85,31 @@ public sealed class GazeApp
     internal int Execute(ParseResult parse, Func<CliContext, int> handler)
     {
         var context = new CliContext(
-            _output, _error,
-            quiet: parse.GetValue(_global.Quiet),
-            json: parse.GetValue(_global.Json),
-            verbose: parse.GetValue(_global.Verbose));
+            output, error,
+            quiet: parse.GetValue(globalOptions.Quiet),
+            json: parse.GetValue(globalOptions.Json),
+            verbose: parse.GetValue(globalOptions.Verbose));
         try
         {
-            int? threads = parse.GetValue(_global.Threads);
+            int? threads = parse.GetValue(globalOptions.Threads);
             if (threads is not null) EngineSettings.SetThreads(threads.Value);
             return handler(context);
         }
         catch (GazeException e)
         {
-            _error.WriteLine($"gaze: {e.Message}");
+            error.WriteLine($"gaze: {e.Message}");
             return ExitCodes.UsageError;
         }
         catch (OperationCanceledException)
         {
-            _error.WriteLine("gaze: interrupted");
+            error.WriteLine("gaze: interrupted");
             return ExitCodes.Interrupted;
         }
         catch (Exception e)
         {
-            _error.WriteLine($"gaze: unexpected failure: {FirstLine(e.Message)}");
-            if (context.Verbose) _error.WriteLine(e.ToString());
-            else _error.WriteLine("gaze: run again with --verbose for details");
+            error.WriteLine($"gaze: unexpected failure: {FirstLine(e.Message)}");
+            if (context.Verbose) error.WriteLine(e.ToString());
+            else error.WriteLine("gaze: run again with --verbose for details");
             return ExitCodes.Failure;
         }
     }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Gaze.Errors;
-using Gaze.IO;
 using Gaze.Imaging;
+using Gaze.IO;
 using Gaze.Rendering;
 
 namespace Gaze.Cli.Commands;

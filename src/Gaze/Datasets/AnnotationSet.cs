@@ -6,7 +6,7 @@ namespace Gaze.Datasets;
 /// </summary>
 public sealed class AnnotationSet
 {
-    private readonly Dictionary<string, int> _classIndex;
+    private readonly Dictionary<string, int> classIndex;
 
     /// <summary>Creates the set.</summary>
     /// <param name="classes">The class names in class-index order; distinct and not empty.</param>
@@ -18,15 +18,15 @@ public sealed class AnnotationSet
         ArgumentNullException.ThrowIfNull(classes);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(directory);
-        _classIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        classIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < classes.Count; i++)
         {
             if (string.IsNullOrEmpty(classes[i])) throw new ArgumentException($"class {i} has no name", nameof(classes));
-            if (!_classIndex.TryAdd(classes[i], i)) throw new ArgumentException($"class '{classes[i]}' is listed twice", nameof(classes));
+            if (!classIndex.TryAdd(classes[i], i)) throw new ArgumentException($"class '{classes[i]}' is listed twice", nameof(classes));
         }
         foreach (var image in images)
         {
-            if (!_classIndex.ContainsKey(image.ClassName))
+            if (!classIndex.ContainsKey(image.ClassName))
                 throw new ArgumentException($"{image.File} has class '{image.ClassName}', which is not in the class list", nameof(images));
         }
         Classes = classes.ToArray();
@@ -47,7 +47,7 @@ public sealed class AnnotationSet
     public int ClassIndexOf(ImageAnnotation image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return _classIndex[image.ClassName];
+        return classIndex[image.ClassName];
     }
 
     /// <summary>The file-system path of <paramref name="relativePath"/> (an entry's image or mask).</summary>

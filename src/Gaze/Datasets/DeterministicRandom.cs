@@ -7,20 +7,20 @@ namespace Gaze.Datasets;
 /// </summary>
 public sealed class DeterministicRandom
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private ulong s0, s1, s2, s3;
 
     /// <summary>A generator whose whole sequence is determined by <paramref name="seed"/>.</summary>
     public DeterministicRandom(ulong seed)
     {
         var expander = new SplitMix64(seed);
-        _s0 = expander.Next();
-        _s1 = expander.Next();
-        _s2 = expander.Next();
-        _s3 = expander.Next();
+        s0 = expander.Next();
+        s1 = expander.Next();
+        s2 = expander.Next();
+        s3 = expander.Next();
     }
 
     /// <summary>A generator starting from the raw state; for checking against the algorithm's reference outputs.</summary>
-    internal DeterministicRandom(ulong s0, ulong s1, ulong s2, ulong s3) => (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    internal DeterministicRandom(ulong s0, ulong s1, ulong s2, ulong s3) => (this.s0, this.s1, this.s2, this.s3) = (s0, s1, s2, s3);
 
     /// <summary>
     /// An independent stream for item <paramref name="index"/> of the data set seeded with <paramref name="seed"/>.
@@ -36,14 +36,14 @@ public sealed class DeterministicRandom
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
+        ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
+        ulong t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = ulong.RotateLeft(s3, 45);
         return result;
     }
 

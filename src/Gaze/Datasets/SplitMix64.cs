@@ -8,13 +8,13 @@ internal struct SplitMix64(ulong state)
 {
     private const ulong GoldenGamma = 0x9E3779B97F4A7C15;
 
-    private ulong _state = state;
+    private ulong state = state;
 
     /// <summary>The next 64 random bits.</summary>
     public ulong Next()
     {
-        _state += GoldenGamma;
-        return Mix(_state);
+        state += GoldenGamma;
+        return Mix(state);
     }
 
     /// <summary>The finaliser alone: a bijective scramble of <paramref name="z"/>, so distinct inputs stay distinct.</summary>

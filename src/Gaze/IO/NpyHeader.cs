@@ -84,7 +84,7 @@ internal static class NpyHeader
     private sealed class DictParser(string text)
     {
         internal static readonly object Unsupported = new();
-        private int _position;
+        private int position;
 
         internal Dictionary<string, object> ParseDict()
         {
@@ -103,7 +103,7 @@ internal static class NpyHeader
                 break;
             }
             SkipSpace();
-            if (_position != text.Length) throw new FormatException("unexpected text after the header dict");
+            if (position != text.Length) throw new FormatException("unexpected text after the header dict");
             return fields;
         }
 
@@ -138,12 +138,12 @@ internal static class NpyHeader
 
         private long ReadInteger()
         {
-            int start = _position;
-            while (_position < text.Length && char.IsAsciiDigit(text[_position])) _position++;
-            if (_position == start) throw new FormatException("'shape' is not a tuple of non-negative integers");
-            if (!long.TryParse(text.AsSpan(start, _position - start), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
+            int start = position;
+            while (position < text.Length && char.IsAsciiDigit(text[position])) position++;
+            if (position == start) throw new FormatException("'shape' is not a tuple of non-negative integers");
+            if (!long.TryParse(text.AsSpan(start, position - start), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
                 throw new FormatException("a dimension in 'shape' is too large");
-            if (_position < text.Length && text[_position] is 'L' or 'l') _position++; // Python 2 long suffix
+            if (position < text.Length && text[position] is 'L' or 'l') position++; // Python 2 long suffix
             return value;
         }
 
@@ -152,11 +152,11 @@ internal static class NpyHeader
             SkipSpace();
             char quote = Peek();
             if (quote is not ('\'' or '"')) throw new FormatException("expected a quoted key or value in the header");
-            _position++;
-            int end = text.IndexOf(quote, _position);
+            position++;
+            int end = text.IndexOf(quote, position);
             if (end < 0) throw new FormatException("unterminated string in the header");
-            string value = text[_position..end];
-            _position = end + 1;
+            string value = text[position..end];
+            position = end + 1;
             return value;
         }
 
@@ -169,34 +169,34 @@ internal static class NpyHeader
                 if (c is '[' or '{' or '(') depth++;
                 else if (c is ']' or '}' or ')') depth--;
                 else if (c is '\'' or '"') { ReadString(); continue; }
-                _position++;
+                position++;
             } while (depth > 0);
         }
 
-        private char Peek() => _position < text.Length ? text[_position] : throw new FormatException("the header ends early");
+        private char Peek() => position < text.Length ? text[position] : throw new FormatException("the header ends early");
 
         private void SkipSpace()
         {
-            while (_position < text.Length && char.IsWhiteSpace(text[_position])) _position++;
+            while (position < text.Length && char.IsWhiteSpace(text[position])) position++;
         }
 
         private bool TryConsume(char c)
         {
-            if (_position < text.Length && text[_position] == c) { _position++; return true; }
+            if (position < text.Length && text[position] == c) { position++; return true; }
             return false;
         }
 
         private bool TryConsumeWord(string word)
         {
-            if (string.CompareOrdinal(text, _position, word, 0, word.Length) != 0) return false;
-            _position += word.Length;
+            if (string.CompareOrdinal(text, position, word, 0, word.Length) != 0) return false;
+            position += word.Length;
             return true;
         }
 
         private void Expect(char c)
         {
             SkipSpace();
-            if (!TryConsume(c)) throw new FormatException(_position < text.Length ? $"expected '{c}' but found '{text[_position]}' in the header" : $"expected '{c}' but the header ends");
+            if (!TryConsume(c)) throw new FormatException(position < text.Length ? $"expected '{c}' but found '{text[position]}' in the header" : $"expected '{c}' but the header ends");
         }
     }
 }

@@ -16,12 +16,12 @@ public sealed class Colormap
     /// <summary>Number of entries in every lookup table.</summary>
     public const int Size = 256;
 
-    private readonly byte[] _table;
+    private readonly byte[] table;
 
     private Colormap(string name, byte[] table)
     {
         Name = name;
-        _table = table;
+        this.table = table;
     }
 
     /// <summary>OpenCV's <c>COLORMAP_JET</c>, entry for entry (dark blue, cyan, yellow, dark red).</summary>
@@ -55,7 +55,7 @@ public sealed class Colormap
         {
             if ((uint)index >= Size) throw new ArgumentOutOfRangeException(nameof(index), $"colormap index must be 0..{Size - 1}, got {index}");
             int i = 3 * index;
-            return (_table[i], _table[i + 1], _table[i + 2]);
+            return (table[i], table[i + 1], table[i + 2]);
         }
     }
 
@@ -86,7 +86,7 @@ public sealed class Colormap
     }
 
     /// <summary>Writes the colour of <paramref name="value"/> into <paramref name="rgb"/> (three bytes) without bounds juggling per call.</summary>
-    internal void MapInto(float value, Span<byte> rgb) => _table.AsSpan(3 * IndexOf(value), 3).CopyTo(rgb);
+    internal void MapInto(float value, Span<byte> rgb) => table.AsSpan(3 * IndexOf(value), 3).CopyTo(rgb);
 
     /// <inheritdoc />
     public override string ToString() => Name;

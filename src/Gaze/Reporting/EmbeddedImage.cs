@@ -13,8 +13,8 @@ public sealed class EmbeddedImage
     /// <summary>JPEG quality of shrunk pictures: small files, no visible loss at report sizes.</summary>
     public const int ShrunkJpegQuality = 90;
 
-    private readonly byte[]? _bytes;
-    private readonly string? _file;
+    private readonly byte[]? bytes;
+    private readonly string? file;
 
     private EmbeddedImage(string mediaType, int width, int height, byte[]? bytes, string? file)
     {
@@ -22,8 +22,8 @@ public sealed class EmbeddedImage
         MediaType = mediaType;
         Width = width;
         Height = height;
-        _bytes = bytes;
-        _file = file;
+        this.bytes = bytes;
+        this.file = file;
     }
 
     /// <summary>The MIME type, <c>image/png</c> or <c>image/jpeg</c>.</summary>
@@ -74,7 +74,7 @@ public sealed class EmbeddedImage
     public static EmbeddedImage EncodeToFile(RgbImage image, int maxSide, string path)
     {
         EmbeddedImage encoded = Encode(image, maxSide);
-        AtomicFile.WriteAllBytes(path, encoded._bytes!);
+        AtomicFile.WriteAllBytes(path, encoded.bytes!);
         return FromFile(encoded.MediaType, encoded.Width, encoded.Height, path);
     }
 
@@ -83,8 +83,8 @@ public sealed class EmbeddedImage
     /// <exception cref="GazeFileException">It cannot be read.</exception>
     public byte[] ReadBytes()
     {
-        if (_bytes is not null) return _bytes;
-        string file = _file!;
+        if (bytes is not null) return bytes;
+        string file = this.file!;
         if (!File.Exists(file)) throw new InputFileNotFoundException(file);
         try
         {

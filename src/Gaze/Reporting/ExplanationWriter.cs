@@ -23,11 +23,11 @@ public sealed class ExplanationWriter
     /// <summary>The report's name in the output directory.</summary>
     public const string ReportFileName = "report.html";
 
-    private readonly object _gate = new();
-    private readonly List<ImageState> _images = [];
-    private readonly OutputNames _folders = new();
-    private readonly ReportPictures _pictures = new();
-    private bool _finished;
+    private readonly object gate = new();
+    private readonly List<ImageState> images = [];
+    private readonly OutputNames folders = new();
+    private readonly ReportPictures pictures = new();
+    private bool finished;
 
     /// <summary>Starts a run that writes into <paramref name="outputDirectory"/>, which must exist (see <see cref="Reporting.OutputDirectory.Prepare"/>).</summary>
     /// <param name="outputDirectory">Where every file goes.</param>
@@ -88,10 +88,10 @@ public sealed class ExplanationWriter
         ArgumentNullException.ThrowIfNull(predictions);
 
         string folder;
-        lock (_gate)
+        lock (gate)
         {
             EnsureOpen();
-            folder = _folders.Claim(Path.GetFileNameWithoutExtension(sourcePath));
+            folder = folders.Claim(Path.GetFileNameWithoutExtension(sourcePath));
         }
         string folderPath = Path.Combine(OutputDirectory, folder);
         try
@@ -105,11 +105,11 @@ public sealed class ExplanationWriter
         var thumbnail = EmbeddedImage.EncodeToFile(image, HtmlReport.ThumbnailMaxSide, PictureCachePath(folder + "-thumbnail"));
 
         var state = new ImageState(OutputNames.Relative(OutputDirectory, sourcePath), image.Width, image.Height, [.. predictions], folder);
-        lock (_gate)
+        lock (gate)
         {
             EnsureOpen();
-            _pictures.SetThumbnail(_images.Count, thumbnail);
-            _images.Add(state);
+            pictures.SetThumbnail(images.Count, thumbnail);
+            images.Add(state);
         }
         return new ImageExplanationWriter(this, state, image);
     }
@@ -126,10 +126,10 @@ public sealed class ExplanationWriter
         {
             Error = OneLine(error),
         };
-        lock (_gate)
+        lock (gate)
         {
             EnsureOpen();
-            _images.Add(state);
+            images.Add(state);
         }
     }
 
@@ -140,14 +140,14 @@ public sealed class ExplanationWriter
     public ResultsDocument Finish()
     {
         ResultsDocument results;
-        lock (_gate)
+        lock (gate)
         {
             EnsureOpen();
-            _finished = true;
+            finished = true;
             results = Snapshot();
         }
         ResultsJson.Write(ResultsPath, results);
-        HtmlReport.Write(ReportPath, results, _pictures);
+        HtmlReport.Write(ReportPath, results, pictures);
         if (Directory.Exists(PictureCacheDirectory)) Directory.Delete(PictureCacheDirectory, recursive: true);
         return results;
     }
@@ -168,7 +168,7 @@ public sealed class ExplanationWriter
     /// <summary>A unique file stem for one explanation inside the image's folder.</summary>
     internal string ClaimStem(ImageState state, string preferred)
     {
-        lock (_gate)
+        lock (gate)
         {
             EnsureOpen();
             return state.Names.Claim(preferred);
@@ -178,18 +178,18 @@ public sealed class ExplanationWriter
     /// <summary>Appends a written explanation and the picture the report shows for it.</summary>
     internal void Record(ImageState state, ExplanationResult explanation, EmbeddedImage picture)
     {
-        lock (_gate)
+        lock (gate)
         {
             EnsureOpen();
             state.Explanations.Add(explanation);
-            _pictures.SetOverlay(explanation.Overlay, picture);
+            pictures.SetOverlay(explanation.Overlay, picture);
         }
     }
 
     /// <summary>Notes an error for an image that is otherwise (partly) explained.</summary>
     internal void RecordError(ImageState state, string error)
     {
-        lock (_gate)
+        lock (gate)
         {
             EnsureOpen();
             state.Error = state.Error is null ? OneLine(error) : $"{state.Error}; {OneLine(error)}";
@@ -198,7 +198,7 @@ public sealed class ExplanationWriter
 
     private void EnsureOpen()
     {
-        if (_finished) throw new InvalidOperationException("the results were already written; start a new ExplanationWriter");
+        if (finished) throw new InvalidOperationException("the results were already written; start a new ExplanationWriter");
     }
 
     private ResultsDocument Snapshot() => new()
@@ -206,7 +206,7 @@ public sealed class ExplanationWriter
         Gaze = Version,
         Model = Model,
         Settings = Settings,
-        Images = [.. _images.Select(image => image.ToResult())],
+        Images = [.. images.Select(image => image.ToResult())],
     };
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();

@@ -10,19 +10,19 @@ namespace Gaze.Reporting;
 /// </summary>
 public sealed class ImageExplanationWriter
 {
-    private readonly ExplanationWriter _run;
-    private readonly ExplanationWriter.ImageState _state;
-    private readonly RgbImage _image;
+    private readonly ExplanationWriter run;
+    private readonly ExplanationWriter.ImageState state;
+    private readonly RgbImage image;
 
     internal ImageExplanationWriter(ExplanationWriter run, ExplanationWriter.ImageState state, RgbImage image)
     {
-        _run = run;
-        _state = state;
-        _image = image;
+        this.run = run;
+        this.state = state;
+        this.image = image;
     }
 
     /// <summary>The folder (relative to the output directory) that holds this image's files.</summary>
-    public string Folder => _state.Folder!;
+    public string Folder => state.Folder!;
 
     /// <summary>
     /// Writes one method's explanation of one target: <c>&lt;folder&gt;/&lt;method&gt;-&lt;target&gt;-heatmap.npy</c>
@@ -54,25 +54,25 @@ public sealed class ImageExplanationWriter
         RequireUnitRange(heatmap);
 
         // Bilinear weights are convex, so the resized map stays within [0, 1].
-        var fitted = heatmap.Width == _image.Width && heatmap.Height == _image.Height
+        var fitted = heatmap.Width == image.Width && heatmap.Height == image.Height
             ? heatmap
-            : heatmap.Resize(_image.Width, _image.Height);
+            : heatmap.Resize(image.Width, image.Height);
 
-        string stem = $"{Folder}/{_run.ClaimStem(_state, $"{method}-{target}")}";
+        string stem = $"{Folder}/{run.ClaimStem(state, $"{method}-{target}")}";
         string heatmapPath = stem + "-heatmap.npy";
         string? rawPath = raw is null ? null : stem + "-raw.npy";
         string overlayPath = stem + "-overlay.png";
 
         NpyFile.Write(FullPath(heatmapPath), fitted.Values, fitted.Height, fitted.Width);
         if (raw is not null) NpyFile.Write(FullPath(rawPath!), raw.Values, raw.Height, raw.Width);
-        var overlay = HeatmapRenderer.Overlay(_image, fitted, _run.Colormap, _run.Settings.Opacity);
+        var overlay = HeatmapRenderer.Overlay(image, fitted, run.Colormap, run.Settings.Opacity);
         ImageEncoder.Write(FullPath(overlayPath), overlay);
 
         // Small overlays go into the report as the very file; large ones as a shrunk copy kept in memory.
         var (width, height) = ReportImageSize.Fit(overlay.Width, overlay.Height, HtmlReport.OverlayMaxSide);
         var picture = width == overlay.Width && height == overlay.Height
             ? EmbeddedImage.FromFile("image/png", width, height, FullPath(overlayPath))
-            : EmbeddedImage.EncodeToFile(overlay, HtmlReport.OverlayMaxSide, _run.PictureCachePath(stem));
+            : EmbeddedImage.EncodeToFile(overlay, HtmlReport.OverlayMaxSide, run.PictureCachePath(stem));
 
         var explanation = new ExplanationResult
         {
@@ -85,7 +85,7 @@ public sealed class ImageExplanationWriter
             Overlay = overlayPath,
             Milliseconds = milliseconds,
         };
-        _run.Record(_state, explanation, picture);
+        run.Record(state, explanation, picture);
         return explanation;
     }
 
@@ -97,10 +97,10 @@ public sealed class ImageExplanationWriter
     public void Fail(string error)
     {
         ArgumentException.ThrowIfNullOrEmpty(error);
-        _run.RecordError(_state, error);
+        run.RecordError(state, error);
     }
 
-    private string FullPath(string relative) => Path.Combine(_run.OutputDirectory, relative);
+    private string FullPath(string relative) => Path.Combine(run.OutputDirectory, relative);
 
     private static void RequireUnitRange(Heatmap heatmap)
     {

@@ -20,7 +20,7 @@ internal sealed class OutputNames
         ExplanationWriter.ResultsFileName, ExplanationWriter.ReportFileName,
     };
 
-    private readonly HashSet<string> _taken = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> taken = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// <paramref name="preferred"/> made safe (see <see cref="Safe"/>), or with <c>-2</c>, <c>-3</c> ... appended
@@ -29,11 +29,11 @@ internal sealed class OutputNames
     public string Claim(string preferred)
     {
         string name = Safe(preferred);
-        if (_taken.Add(name)) return name;
+        if (taken.Add(name)) return name;
         for (int n = 2; ; n++)
         {
             string candidate = $"{name}-{n}";
-            if (_taken.Add(candidate)) return candidate;
+            if (taken.Add(candidate)) return candidate;
         }
     }
 

@@ -6,15 +6,15 @@ namespace Gaze.Reporting;
 /// </summary>
 public sealed class ReportPictures
 {
-    private readonly Dictionary<int, EmbeddedImage> _thumbnails = [];
-    private readonly Dictionary<string, EmbeddedImage> _overlays = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, EmbeddedImage> thumbnails = [];
+    private readonly Dictionary<string, EmbeddedImage> overlays = new(StringComparer.Ordinal);
 
     /// <summary>Sets the thumbnail of image number <paramref name="imageIndex"/>.</summary>
     public void SetThumbnail(int imageIndex, EmbeddedImage picture)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(imageIndex);
         ArgumentNullException.ThrowIfNull(picture);
-        _thumbnails[imageIndex] = picture;
+        thumbnails[imageIndex] = picture;
     }
 
     /// <summary>Sets the picture shown for the overlay whose relative path is <paramref name="overlayPath"/>.</summary>
@@ -22,12 +22,12 @@ public sealed class ReportPictures
     {
         ArgumentException.ThrowIfNullOrEmpty(overlayPath);
         ArgumentNullException.ThrowIfNull(picture);
-        _overlays[overlayPath] = picture;
+        overlays[overlayPath] = picture;
     }
 
     /// <summary>The thumbnail of image number <paramref name="imageIndex"/>, if any.</summary>
-    public EmbeddedImage? Thumbnail(int imageIndex) => _thumbnails.GetValueOrDefault(imageIndex);
+    public EmbeddedImage? Thumbnail(int imageIndex) => thumbnails.GetValueOrDefault(imageIndex);
 
     /// <summary>The picture for the overlay at <paramref name="overlayPath"/>, if any.</summary>
-    public EmbeddedImage? Overlay(string overlayPath) => _overlays.GetValueOrDefault(overlayPath);
+    public EmbeddedImage? Overlay(string overlayPath) => overlays.GetValueOrDefault(overlayPath);
 }

@@ -98,12 +98,12 @@ public sealed class ShapesTrainer(ShapesTrainingOptions options)
     public static (Tensor Input, Tensor Labels) Batch(ShapesGenerator generator, int first, int count, ImagePreprocessor preprocessor)
     {
         // Preprocessed in chunks, so the full-size images need not all be in memory at once.
-        const int Chunk = 256;
+        const int chunk = 256;
         var parts = new List<Tensor>();
         var labels = new long[count];
-        for (int start = 0; start < count; start += Chunk)
+        for (int start = 0; start < count; start += chunk)
         {
-            var images = new RgbImage[Math.Min(Chunk, count - start)];
+            var images = new RgbImage[Math.Min(chunk, count - start)];
             Parallel.For(0, images.Length, i =>
             {
                 ShapeSample sample = generator.Generate(first + start + i);
@@ -129,9 +129,9 @@ public sealed class ShapesTrainer(ShapesTrainingOptions options)
     /// <summary>Linear warm-up (early large steps kill ReLUs in this small network), then cosine decay.</summary>
     private double LearningRate(int step, int totalSteps)
     {
-        const int WarmUp = 200;
-        if (step < WarmUp) return options.LearningRate * (step + 1) / WarmUp;
-        return options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (step - WarmUp) / Math.Max(1, totalSteps - WarmUp)));
+        const int warmUp = 200;
+        if (step < warmUp) return options.LearningRate * (step + 1) / warmUp;
+        return options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (step - warmUp) / Math.Max(1, totalSteps - warmUp)));
     }
 
     private static void SetLearningRate(optim.Optimizer optimizer, double rate)

@@ -12,7 +12,7 @@ public sealed class NamespaceDependencyTests(ITestOutputHelper output)
         new(() => NamespaceGraph.Read(typeof(GazeVersion).Assembly.Location, "Gaze"));
 
     [Fact]
-    public void NoNamespaceOfTheLibraryUsesOneThatUsesItBack()
+    public void No_namespace_of_the_library_uses_one_that_uses_it_back()
     {
         var graph = Library.Value;
         output.WriteLine(graph.Describe());
@@ -23,7 +23,7 @@ public sealed class NamespaceDependencyTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TheLibraryGraphHasItsKnownShape()
+    public void The_library_graph_has_its_known_shape()
     {
         var graph = Library.Value;
 
@@ -38,7 +38,7 @@ public sealed class NamespaceDependencyTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TheWalkerFindsUsesInsideMethodBodiesAndCompilerGeneratedTypes()
+    public void The_walker_finds_uses_inside_method_bodies_and_compiler_generated_types()
     {
         const string samples = "Gaze.Tests.Architecture.Samples";
         var graph = NamespaceGraph.Read(typeof(NamespaceDependencyTests).Assembly.Location, samples);

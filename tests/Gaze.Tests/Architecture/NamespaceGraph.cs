@@ -20,24 +20,24 @@ namespace Gaze.Tests.Architecture;
 internal sealed class NamespaceGraph
 {
     /// <summary>from namespace, to namespace, and the pairs of types that make that edge ("A uses B").</summary>
-    private readonly SortedDictionary<string, SortedDictionary<string, SortedSet<string>>> _edges = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, SortedDictionary<string, SortedSet<string>>> edges = new(StringComparer.Ordinal);
 
     private NamespaceGraph()
     {
     }
 
     /// <summary>Every namespace under the prefix that holds a type, whether or not it uses another.</summary>
-    public IReadOnlyCollection<string> Namespaces => _edges.Keys;
+    public IReadOnlyCollection<string> Namespaces => edges.Keys;
 
     /// <summary>The number of edges between different namespaces.</summary>
-    public int EdgeCount => _edges.Values.Sum(targets => targets.Count);
+    public int EdgeCount => edges.Values.Sum(targets => targets.Count);
 
     /// <summary>The namespaces <paramref name="from"/> uses (not itself), sorted.</summary>
     public IReadOnlyList<string> DependenciesOf(string from) =>
-        _edges.TryGetValue(from, out var targets) ? [.. targets.Keys] : [];
+        edges.TryGetValue(from, out var targets) ? [.. targets.Keys] : [];
 
     /// <summary>Whether <paramref name="from"/> uses <paramref name="to"/>.</summary>
-    public bool HasEdge(string from, string to) => _edges.TryGetValue(from, out var targets) && targets.ContainsKey(to);
+    public bool HasEdge(string from, string to) => edges.TryGetValue(from, out var targets) && targets.ContainsKey(to);
 
     /// <summary>The graph of the assembly at <paramref name="assemblyPath"/>, for the namespaces that are <paramref name="prefix"/> or lie under it.</summary>
     public static NamespaceGraph Read(string assemblyPath, string prefix)
@@ -71,7 +71,7 @@ internal sealed class NamespaceGraph
         if (cycle.Members.Count > cycle.Path.Count - 1) text.Append($" (all of {string.Join(", ", cycle.Members)} reach each other)");
         foreach (string from in cycle.Members)
         {
-            foreach (var (to, uses) in _edges[from].Where(edge => cycle.Members.Contains(edge.Key)))
+            foreach (var (to, uses) in edges[from].Where(edge => cycle.Members.Contains(edge.Key)))
                 text.Append($"\n  {from} -> {to}: {string.Join("; ", uses.Take(3))}{(uses.Count > 3 ? $"; and {uses.Count - 3} more" : "")}");
         }
         return text.ToString();
@@ -79,19 +79,19 @@ internal sealed class NamespaceGraph
 
     /// <summary>One line per namespace: <c>A -> B, C</c> (or <c>A -> (nothing)</c>).</summary>
     public string Describe() =>
-        string.Join("\n", _edges.Select(pair =>
+        string.Join("\n", edges.Select(pair =>
             $"{pair.Key} -> {(pair.Value.Count == 0 ? "(nothing)" : string.Join(", ", pair.Value.Keys))}"));
 
     private void AddNamespace(string name)
     {
-        if (!_edges.ContainsKey(name)) _edges[name] = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        if (!edges.ContainsKey(name)) edges[name] = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
     }
 
     private void AddEdge(string from, string to, string use)
     {
         AddNamespace(from);
         AddNamespace(to);
-        if (!_edges[from].TryGetValue(to, out var uses)) _edges[from][to] = uses = new SortedSet<string>(StringComparer.Ordinal);
+        if (!edges[from].TryGetValue(to, out var uses)) edges[from][to] = uses = new SortedSet<string>(StringComparer.Ordinal);
         uses.Add(use);
     }
 
@@ -109,7 +109,7 @@ internal sealed class NamespaceGraph
             index[node] = low[node] = index.Count;
             stack.Push(node);
             onStack.Add(node);
-            foreach (string next in _edges[node].Keys)
+            foreach (string next in edges[node].Keys)
             {
                 if (!index.ContainsKey(next))
                 {
@@ -134,7 +134,7 @@ internal sealed class NamespaceGraph
             components.Add(component);
         }
 
-        foreach (string node in _edges.Keys)
+        foreach (string node in edges.Keys)
             if (!index.ContainsKey(node)) Visit(node);
         return components;
     }
@@ -148,7 +148,7 @@ internal sealed class NamespaceGraph
         while (queue.Count > 0)
         {
             string node = queue.Dequeue();
-            foreach (string next in _edges[node].Keys.Where(members.Contains))
+            foreach (string next in edges[node].Keys.Where(members.Contains))
             {
                 if (next == start)
                 {
@@ -174,35 +174,35 @@ internal sealed class NamespaceGraph
             .Select(field => (OpCode)field.GetValue(null)!)
             .ToDictionary(code => (int)(ushort)code.Value, code => code.OperandType);
 
-        private readonly PEReader _pe;
-        private readonly MetadataReader _reader;
-        private readonly string _prefix;
-        private readonly NamespaceGraph _graph;
-        private readonly SignatureNames _signatures;
-        private string _fromNamespace = "";
-        private string _fromType = "";
+        private readonly PEReader pe;
+        private readonly MetadataReader reader;
+        private readonly string prefix;
+        private readonly NamespaceGraph graph;
+        private readonly SignatureNames signatures;
+        private string fromNamespace = "";
+        private string fromType = "";
 
         public Walker(PEReader pe, MetadataReader reader, string prefix, NamespaceGraph graph)
         {
-            _pe = pe;
-            _reader = reader;
-            _prefix = prefix;
-            _graph = graph;
-            _signatures = new SignatureNames(this);
+            this.pe = pe;
+            this.reader = reader;
+            this.prefix = prefix;
+            this.graph = graph;
+            signatures = new SignatureNames(this);
         }
 
         public void Walk(TypeDefinitionHandle handle)
         {
             var outermost = Outermost(handle);
-            (_fromNamespace, _fromType) = (outermost.Namespace, FullName(outermost));
-            if (!InScope(_fromNamespace)) return;
-            _graph.AddNamespace(_fromNamespace);
+            (fromNamespace, fromType) = (outermost.Namespace, FullName(outermost));
+            if (!InScope(fromNamespace)) return;
+            graph.AddNamespace(fromNamespace);
 
-            var type = _reader.GetTypeDefinition(handle);
+            var type = reader.GetTypeDefinition(handle);
             Entity(type.BaseType);
             foreach (var implementation in type.GetInterfaceImplementations())
             {
-                var interfaceImplementation = _reader.GetInterfaceImplementation(implementation);
+                var interfaceImplementation = reader.GetInterfaceImplementation(implementation);
                 Entity(interfaceImplementation.Interface);
                 Attributes(interfaceImplementation.GetCustomAttributes());
             }
@@ -211,26 +211,26 @@ internal sealed class NamespaceGraph
 
             foreach (var fieldHandle in type.GetFields())
             {
-                var field = _reader.GetFieldDefinition(fieldHandle);
-                field.DecodeSignature(_signatures, null);
+                var field = reader.GetFieldDefinition(fieldHandle);
+                field.DecodeSignature(signatures, null);
                 Attributes(field.GetCustomAttributes());
             }
-            foreach (var methodHandle in type.GetMethods()) Method(_reader.GetMethodDefinition(methodHandle));
+            foreach (var methodHandle in type.GetMethods()) Method(reader.GetMethodDefinition(methodHandle));
             foreach (var propertyHandle in type.GetProperties())
             {
-                var property = _reader.GetPropertyDefinition(propertyHandle);
-                property.DecodeSignature(_signatures, null);
+                var property = reader.GetPropertyDefinition(propertyHandle);
+                property.DecodeSignature(signatures, null);
                 Attributes(property.GetCustomAttributes());
             }
             foreach (var eventHandle in type.GetEvents())
             {
-                var @event = _reader.GetEventDefinition(eventHandle);
+                var @event = reader.GetEventDefinition(eventHandle);
                 Entity(@event.Type);
                 Attributes(@event.GetCustomAttributes());
             }
             foreach (var implementationHandle in type.GetMethodImplementations())
             {
-                var implementation = _reader.GetMethodImplementation(implementationHandle);
+                var implementation = reader.GetMethodImplementation(implementationHandle);
                 Entity(implementation.MethodBody);
                 Entity(implementation.MethodDeclaration);
             }
@@ -238,15 +238,15 @@ internal sealed class NamespaceGraph
 
         private void Method(MethodDefinition method)
         {
-            method.DecodeSignature(_signatures, null);
+            method.DecodeSignature(signatures, null);
             Attributes(method.GetCustomAttributes());
             GenericParameters(method.GetGenericParameters());
-            foreach (var parameter in method.GetParameters()) Attributes(_reader.GetParameter(parameter).GetCustomAttributes());
+            foreach (var parameter in method.GetParameters()) Attributes(reader.GetParameter(parameter).GetCustomAttributes());
             if (method.RelativeVirtualAddress == 0) return;
 
-            var body = _pe.GetMethodBody(method.RelativeVirtualAddress);
+            var body = pe.GetMethodBody(method.RelativeVirtualAddress);
             if (!body.LocalSignature.IsNil)
-                _reader.GetStandaloneSignature(body.LocalSignature).DecodeLocalSignature(_signatures, null);
+                reader.GetStandaloneSignature(body.LocalSignature).DecodeLocalSignature(signatures, null);
             foreach (var region in body.ExceptionRegions) Entity(region.CatchType);
             Instructions(body.GetILReader());
         }
@@ -259,7 +259,7 @@ internal sealed class NamespaceGraph
                 int code = il.ReadByte();
                 if (code == 0xFE) code = 0xFE00 | il.ReadByte();
                 if (!Operands.TryGetValue(code, out var operand))
-                    throw new InvalidOperationException($"unknown IL opcode 0x{code:X} in {_fromType}");
+                    throw new InvalidOperationException($"unknown IL opcode 0x{code:X} in {fromType}");
                 switch (operand)
                 {
                     case OperandType.InlineNone:
@@ -292,17 +292,17 @@ internal sealed class NamespaceGraph
 
         private void Attributes(CustomAttributeHandleCollection attributes)
         {
-            foreach (var attribute in attributes) Entity(_reader.GetCustomAttribute(attribute).Constructor);
+            foreach (var attribute in attributes) Entity(reader.GetCustomAttribute(attribute).Constructor);
         }
 
         private void GenericParameters(GenericParameterHandleCollection parameters)
         {
             foreach (var parameterHandle in parameters)
             {
-                var parameter = _reader.GetGenericParameter(parameterHandle);
+                var parameter = reader.GetGenericParameter(parameterHandle);
                 Attributes(parameter.GetCustomAttributes());
                 foreach (var constraint in parameter.GetConstraints())
-                    Entity(_reader.GetGenericParameterConstraint(constraint).Type);
+                    Entity(reader.GetGenericParameterConstraint(constraint).Type);
             }
         }
 
@@ -319,59 +319,59 @@ internal sealed class NamespaceGraph
                     Uses(Outermost((TypeReferenceHandle)handle));
                     break;
                 case HandleKind.TypeSpecification:
-                    _reader.GetTypeSpecification((TypeSpecificationHandle)handle).DecodeSignature(_signatures, null);
+                    reader.GetTypeSpecification((TypeSpecificationHandle)handle).DecodeSignature(signatures, null);
                     break;
                 case HandleKind.MemberReference:
-                    var member = _reader.GetMemberReference((MemberReferenceHandle)handle);
+                    var member = reader.GetMemberReference((MemberReferenceHandle)handle);
                     Entity(member.Parent);
-                    if (member.GetKind() == MemberReferenceKind.Method) member.DecodeMethodSignature(_signatures, null);
-                    else member.DecodeFieldSignature(_signatures, null);
+                    if (member.GetKind() == MemberReferenceKind.Method) member.DecodeMethodSignature(signatures, null);
+                    else member.DecodeFieldSignature(signatures, null);
                     break;
                 case HandleKind.MethodDefinition:
-                    Entity(_reader.GetMethodDefinition((MethodDefinitionHandle)handle).GetDeclaringType());
+                    Entity(reader.GetMethodDefinition((MethodDefinitionHandle)handle).GetDeclaringType());
                     break;
                 case HandleKind.FieldDefinition:
-                    Entity(_reader.GetFieldDefinition((FieldDefinitionHandle)handle).GetDeclaringType());
+                    Entity(reader.GetFieldDefinition((FieldDefinitionHandle)handle).GetDeclaringType());
                     break;
                 case HandleKind.MethodSpecification:
-                    var specification = _reader.GetMethodSpecification((MethodSpecificationHandle)handle);
+                    var specification = reader.GetMethodSpecification((MethodSpecificationHandle)handle);
                     Entity(specification.Method);
-                    specification.DecodeSignature(_signatures, null);
+                    specification.DecodeSignature(signatures, null);
                     break;
                 case HandleKind.StandaloneSignature:
-                    var signature = _reader.GetStandaloneSignature((StandaloneSignatureHandle)handle);
-                    if (signature.GetKind() == StandaloneSignatureKind.Method) signature.DecodeMethodSignature(_signatures, null);
-                    else signature.DecodeLocalSignature(_signatures, null);
+                    var signature = reader.GetStandaloneSignature((StandaloneSignatureHandle)handle);
+                    if (signature.GetKind() == StandaloneSignatureKind.Method) signature.DecodeMethodSignature(signatures, null);
+                    else signature.DecodeLocalSignature(signatures, null);
                     break;
                 case HandleKind.ModuleReference or HandleKind.ModuleDefinition:
                     break;
                 default:
-                    throw new InvalidOperationException($"{handle.Kind} handles are not handled (in {_fromType})");
+                    throw new InvalidOperationException($"{handle.Kind} handles are not handled (in {fromType})");
             }
         }
 
         private void Uses((string Namespace, string Name) type)
         {
-            if (type.Namespace == _fromNamespace || !InScope(type.Namespace)) return;
-            _graph.AddEdge(_fromNamespace, type.Namespace, $"{_fromType} uses {FullName(type)}");
+            if (type.Namespace == fromNamespace || !InScope(type.Namespace)) return;
+            graph.AddEdge(fromNamespace, type.Namespace, $"{fromType} uses {FullName(type)}");
         }
 
         private bool InScope(string name) =>
-            name == _prefix || name.StartsWith(_prefix + ".", StringComparison.Ordinal);
+            name == prefix || name.StartsWith(prefix + ".", StringComparison.Ordinal);
 
         private (string Namespace, string Name) Outermost(TypeDefinitionHandle handle)
         {
-            var type = _reader.GetTypeDefinition(handle);
-            while (type.IsNested) type = _reader.GetTypeDefinition(type.GetDeclaringType());
-            return (_reader.GetString(type.Namespace), _reader.GetString(type.Name));
+            var type = reader.GetTypeDefinition(handle);
+            while (type.IsNested) type = reader.GetTypeDefinition(type.GetDeclaringType());
+            return (reader.GetString(type.Namespace), reader.GetString(type.Name));
         }
 
         private (string Namespace, string Name) Outermost(TypeReferenceHandle handle)
         {
-            var type = _reader.GetTypeReference(handle);
+            var type = reader.GetTypeReference(handle);
             while (type.ResolutionScope.Kind == HandleKind.TypeReference)
-                type = _reader.GetTypeReference((TypeReferenceHandle)type.ResolutionScope);
-            return (_reader.GetString(type.Namespace), _reader.GetString(type.Name));
+                type = reader.GetTypeReference((TypeReferenceHandle)type.ResolutionScope);
+            return (reader.GetString(type.Namespace), reader.GetString(type.Name));
         }
 
         private static string FullName((string Namespace, string Name) type) =>

@@ -13,7 +13,7 @@ public sealed class TargetSelectionTests
     private static readonly float[] Scores = [0.1f, 3f, -2f, 5f, 3f];
 
     [Fact]
-    public void TopKTakesTheBestClassesInOrder()
+    public void Top_k_takes_the_best_classes_in_order()
     {
         Assert.Equal([3], TargetSelection.Top1.Resolve(Scores));
         Assert.Equal([3, 1, 4], TargetSelection.Parse("top3", null, 5).Resolve(Scores));
@@ -21,7 +21,7 @@ public sealed class TargetSelectionTests
     }
 
     [Fact]
-    public void AnIndexIsFixedWhateverTheScores()
+    public void An_index_is_fixed_whatever_the_scores()
     {
         var selection = TargetSelection.Parse("2", null, 5);
         Assert.Equal(2, selection.FixedClass);
@@ -35,13 +35,13 @@ public sealed class TargetSelectionTests
     [InlineData("TABBY CAT", 281)]
     [InlineData("tabby, tabby cat", 281)]
     [InlineData("tiger cat", 282)]
-    public void LabelsMatchWholeOrByAnyOfTheirNamesIgnoringCase(string label, int index)
+    public void Labels_match_whole_or_by_any_of_their_names_ignoring_case(string label, int index)
     {
         Assert.Equal(index, TargetSelection.Parse(label, Labels(), 1000).FixedClass);
     }
 
     [Fact]
-    public void AnAmbiguousLabelListsItsCandidates()
+    public void An_ambiguous_label_lists_its_candidates()
     {
         var error = Assert.Throws<InvalidOptionException>(() => TargetSelection.Parse("crane", Labels(), 1000));
         Assert.Equal("--target", error.Option);
@@ -51,7 +51,7 @@ public sealed class TargetSelectionTests
     }
 
     [Fact]
-    public void AnUnknownLabelSuggestsCandidates()
+    public void An_unknown_label_suggests_candidates()
     {
         var error = Assert.Throws<InvalidOptionException>(() => TargetSelection.Parse("tabbby", Labels(), 1000));
         Assert.Contains("unknown label 'tabbby'", error.Message);
@@ -68,7 +68,7 @@ public sealed class TargetSelectionTests
     [InlineData("top1001", "between 1")]
     [InlineData("", "empty")]
     [InlineData("dog", "no labels")]
-    public void BadTargetsNameTheOption(string text, string problem)
+    public void Bad_targets_name_the_option(string text, string problem)
     {
         var error = Assert.Throws<InvalidOptionException>(() => TargetSelection.Parse(text, null, 1000));
         Assert.StartsWith("--target: ", error.Message);

@@ -30,7 +30,7 @@ public class LibTorchSharpFixTests
     }
 
     [Fact]
-    public void PatchRenamesTheSymbolOnceAndIsIdempotent()
+    public void Patch_renames_the_symbol_once_and_is_idempotent()
     {
         byte[] original = File.ReadAllBytes(PackageCopy());
         byte[] patched = (byte[])original.Clone();
@@ -46,7 +46,7 @@ public class LibTorchSharpFixTests
     }
 
     [Fact]
-    public void BuildPatchedTheOutputCopyButNotThePackageCache()
+    public void Build_patched_the_output_copy_but_not_the_package_cache()
     {
         byte[] cache = File.ReadAllBytes(PackageCopy());
         byte[] output = File.ReadAllBytes(OutputCopy());
@@ -58,7 +58,7 @@ public class LibTorchSharpFixTests
     }
 
     [Fact]
-    public void ApplyWritesAtomicallyAndRejectsNonElfFiles()
+    public void Apply_writes_atomically_and_rejects_non_elf_files()
     {
         using var dir = new TempDirectory();
         string copy = dir.File("libLibTorchSharp.so");

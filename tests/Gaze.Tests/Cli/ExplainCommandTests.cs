@@ -14,7 +14,7 @@ public sealed class ExplainCommandTests
     private static string Puppy => SharedData.Require("images/puppy-and-kitten.jfif");
 
     [Fact]
-    public void WritesEveryFileTheResultsNameAndAReportWithOneImagePerOverlay()
+    public void Writes_every_file_the_results_name_and_a_report_with_one_image_per_overlay()
     {
         using var dir = new TempDirectory();
         string output = dir.File("out");
@@ -56,7 +56,7 @@ public sealed class ExplainCommandTests
     }
 
     [Fact]
-    public void OneBadImageIsReportedAndTheOthersAreStillExplained()
+    public void One_bad_image_is_reported_and_the_others_are_still_explained()
     {
         using var dir = new TempDirectory();
         string bad = dir.File("broken.png");
@@ -83,7 +83,7 @@ public sealed class ExplainCommandTests
     [InlineData(new[] { "--method", "gradcam,bogus" }, "--method: unknown method 'bogus'")]
     [InlineData(new[] { "--method", "cam", "--layer", "fire8/concat_1" }, "is not followed by global average pooling")]
     [InlineData(new[] { "--colormap", "rainbow" }, "--colormap")]
-    public void BadOptionsGiveOneLineAndExitCodeTwo(string[] options, string message)
+    public void Bad_options_give_one_line_and_exit_code_two(string[] options, string message)
     {
         using var dir = new TempDirectory();
         var result = CliRunner.Run(["explain", CatAndDog, "--model", Model, "--out", dir.File("out"), .. options]);
@@ -94,7 +94,7 @@ public sealed class ExplainCommandTests
     }
 
     [Fact]
-    public void AnImageThatFailsToDecodeAloneExitsTwo()
+    public void An_image_that_fails_to_decode_alone_exits_two()
     {
         using var dir = new TempDirectory();
         string bad = dir.File("empty.jpg");
@@ -105,7 +105,7 @@ public sealed class ExplainCommandTests
     }
 
     [Fact]
-    public void ALayerWithoutSpatialDimensionsIsRefused()
+    public void A_layer_without_spatial_dimensions_is_refused()
     {
         using var dir = new TempDirectory();
         string model = SharedData.Require("models/resnet18-random.onnx");

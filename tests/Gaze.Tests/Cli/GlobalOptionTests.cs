@@ -6,7 +6,7 @@ namespace Gaze.Tests.Cli;
 public class GlobalOptionTests
 {
     [Fact]
-    public void VersionPrintsEveryEngineAndExitsZero()
+    public void Version_prints_every_engine_and_exits_zero()
     {
         var result = CliRunner.Run("--version");
         Assert.Equal(0, result.ExitCode);
@@ -17,7 +17,7 @@ public class GlobalOptionTests
     }
 
     [Fact]
-    public void VersionAsJsonHasEveryField()
+    public void Version_as_json_has_every_field()
     {
         var result = CliRunner.Run("--version", "--json");
         Assert.Equal(0, result.ExitCode);
@@ -31,7 +31,7 @@ public class GlobalOptionTests
     [InlineData("--threads", "0")]
     [InlineData("--threads", "many")]
     [InlineData("--no-such-option")]
-    public void BadOptionsExitTwoWithOneLineNamingTheOption(params string[] args)
+    public void Bad_options_exit_two_with_one_line_naming_the_option(params string[] args)
     {
         var result = CliRunner.Run([.. args, "--version"]);
         Assert.Equal(2, result.ExitCode);
@@ -41,7 +41,7 @@ public class GlobalOptionTests
     }
 
     [Fact]
-    public void HelpListsTheGlobalOptions()
+    public void Help_lists_the_global_options()
     {
         var result = CliRunner.Run("--help");
         Assert.Equal(0, result.ExitCode);

@@ -2,9 +2,9 @@ using System.Text.Json;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Tests.Onnx;
+using Gaze.Tests.Support;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Gaze.Tests.Support;
 using static TorchSharp.torch;
 
 namespace Gaze.Tests.Cli;
@@ -24,7 +24,7 @@ public class ModelCommandTests
 
     [Theory]
     [MemberData(nameof(SharedModels))]
-    public void CheckPassesAtBatchOneAndFour(string model, string[] extra)
+    public void Check_passes_at_batch_one_and_four(string model, string[] extra)
     {
         foreach (string batch in new[] { "1", "4" })
         {
@@ -42,7 +42,7 @@ public class ModelCommandTests
     }
 
     [Fact]
-    public void PredictRanksADogFirstWithOnnxRuntimesTopFive()
+    public void Predict_ranks_a_dog_first_with_onnx_runtimes_top_five()
     {
         string model = SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx");
         string image = SharedData.Require("images/cat-and-dog.png");
@@ -71,7 +71,7 @@ public class ModelCommandTests
     }
 
     [Fact]
-    public void PredictReportsABadImageAndClassifiesTheOthers()
+    public void Predict_reports_a_bad_image_and_classifies_the_others()
     {
         using var dir = new TempDirectory();
         string bad = dir.File("broken.png");
@@ -88,7 +88,7 @@ public class ModelCommandTests
     }
 
     [Fact]
-    public void LayersMarksTheSidecarCamLayer()
+    public void Layers_marks_the_sidecar_cam_layer()
     {
         var result = CliRunner.Run("layers", SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"), "--json");
         Assert.Equal(0, result.ExitCode);
@@ -108,7 +108,7 @@ public class ModelCommandTests
 
     [Theory]
     [MemberData(nameof(BrokenModels))]
-    public void MalformedModelsExitTwoWithOneLine(string name, byte[] content)
+    public void Malformed_models_exit_two_with_one_line(string name, byte[] content)
     {
         using var dir = new TempDirectory();
         string path = dir.File(name);
@@ -123,7 +123,7 @@ public class ModelCommandTests
     }
 
     [Fact]
-    public void UnknownOperatorExitsTwoListingIt()
+    public void Unknown_operator_exits_two_listing_it()
     {
         using var dir = new TempDirectory();
         string path = new TestModelBuilder()
@@ -141,7 +141,7 @@ public class ModelCommandTests
     }
 
     [Fact]
-    public void BenchReportsBothEnginesAndTheOverheadAsJson()
+    public void Bench_reports_both_engines_and_the_overhead_as_json()
     {
         var result = CliRunner.Run("bench", "--model", SharedData.Require("models/mnist-cntk.onnx"), "--batch", "2", "--iterations", "2", "--json");
         Assert.Equal(0, result.ExitCode);
@@ -156,7 +156,7 @@ public class ModelCommandTests
     }
 
     [Fact]
-    public void InputOptionsOverrideTheSidecar()
+    public void Input_options_override_the_sidecar()
     {
         string model = SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx");
         string image = SharedData.Require("images/cat-and-dog.png");

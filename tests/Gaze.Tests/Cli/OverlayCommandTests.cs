@@ -1,5 +1,5 @@
-using Gaze.IO;
 using Gaze.Imaging;
+using Gaze.IO;
 using Gaze.Tests.Support;
 using SkiaSharp;
 
@@ -18,7 +18,7 @@ public class OverlayCommandTests
     }
 
     [Fact]
-    public void DrawsTheHeatmapAtTheImageSize()
+    public void Draws_the_heatmap_at_the_image_size()
     {
         using var dir = new TempDirectory();
         string image = WritePng(dir, "gray.png", 40, 30);
@@ -55,7 +55,7 @@ public class OverlayCommandTests
 
     [Theory]
     [MemberData(nameof(BadImages))]
-    public void BadImagesExitTwoWithOneLineNamingTheFile(string name, byte[] content)
+    public void Bad_images_exit_two_with_one_line_naming_the_file(string name, byte[] content)
     {
         using var dir = new TempDirectory();
         string image = dir.File(name);
@@ -74,7 +74,7 @@ public class OverlayCommandTests
     }
 
     [Fact]
-    public void MissingFilesAndBadOptionsExitTwo()
+    public void Missing_files_and_bad_options_exit_two()
     {
         using var dir = new TempDirectory();
         string image = WritePng(dir, "a.png", 8, 8);

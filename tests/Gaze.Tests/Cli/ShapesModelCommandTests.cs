@@ -8,7 +8,7 @@ namespace Gaze.Tests.Cli;
 public sealed class ShapesModelCommandTests
 {
     [Fact]
-    public void ShapesWritesAnImageFolderTreeWithAnnotations()
+    public void Shapes_writes_an_image_folder_tree_with_annotations()
     {
         using var dir = new TempDirectory();
         string output = dir.File("set");
@@ -28,7 +28,7 @@ public sealed class ShapesModelCommandTests
     }
 
     [Fact]
-    public void ATrainedModelCarriesItsSidecarPassesTheCheckAndExplainsWithCam()
+    public void A_trained_model_carries_its_sidecar_passes_the_check_and_explains_with_cam()
     {
         using var dir = new TempDirectory();
         string model = dir.File("tiny.onnx");
@@ -57,7 +57,7 @@ public sealed class ShapesModelCommandTests
     [InlineData(new[] { "train-shapes", "--out", "model.txt" }, "--out")]
     [InlineData(new[] { "train-shapes", "--out", "m.onnx", "--size", "30" }, "--size")]
     [InlineData(new[] { "evaluate", "no-such-folder" }, "annotations.json")]
-    public void BadArgumentsGiveOneLine(string[] args, string named)
+    public void Bad_arguments_give_one_line(string[] args, string named)
     {
         var result = CliRunner.Run(args);
         Assert.Equal(2, result.ExitCode);

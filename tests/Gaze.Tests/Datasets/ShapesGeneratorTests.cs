@@ -96,10 +96,10 @@ public class ShapesGeneratorTests
         Assert.Equal((128, 128), (mask.Width, mask.Height));
         Assert.All(mask.Pixels, v => Assert.True(v is 0 or 255, $"mask value {v} is not binary"));
 
-        bool rowTouched(int y) => Enumerable.Range(box.X0, box.Width).Any(x => mask[x, y] == 255);
-        bool columnTouched(int x) => Enumerable.Range(box.Y0, box.Height).Any(y => mask[x, y] == 255);
-        Assert.True(rowTouched(box.Y0) && rowTouched(box.Y1 - 1), $"box {box} is not tight vertically");
-        Assert.True(columnTouched(box.X0) && columnTouched(box.X1 - 1), $"box {box} is not tight horizontally");
+        bool RowTouched(int y) => Enumerable.Range(box.X0, box.Width).Any(x => mask[x, y] == 255);
+        bool ColumnTouched(int x) => Enumerable.Range(box.Y0, box.Height).Any(y => mask[x, y] == 255);
+        Assert.True(RowTouched(box.Y0) && RowTouched(box.Y1 - 1), $"box {box} is not tight vertically");
+        Assert.True(ColumnTouched(box.X0) && ColumnTouched(box.X1 - 1), $"box {box} is not tight horizontally");
         for (int y = 0; y < mask.Height; y++)
             for (int x = 0; x < mask.Width; x++)
                 if (mask[x, y] != 0) Assert.True(box.Contains(x, y), $"mask pixel ({x},{y}) outside the box {box}");

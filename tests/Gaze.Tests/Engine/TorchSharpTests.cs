@@ -6,7 +6,7 @@ namespace Gaze.Tests.Engine;
 public class TorchSharpTests
 {
     [Fact]
-    public void ConvolutionForwardAndBackwardGiveHandComputedValues()
+    public void Convolution_forward_and_backward_give_hand_computed_values()
     {
         using var scope = NewDisposeScope();
         // 1x1x3x3 input 1..9, 2x2 kernel [[1,0],[0,-1]]: each output is x[i,j] - x[i+1,j+1] = -4.
@@ -27,7 +27,7 @@ public class TorchSharpTests
     }
 
     [Fact]
-    public void EngineProbeReportsLibTorch210()
+    public void Engine_probe_reports_LibTorch_2_10()
     {
         var info = Gaze.Engine.EngineInfo.Probe();
         Assert.StartsWith("2.10", info.LibTorch);

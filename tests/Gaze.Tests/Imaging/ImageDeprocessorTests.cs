@@ -14,7 +14,10 @@ public class ImageDeprocessorTests
         "caffe" => new ModelInput { Channels = ChannelOrder.BGR, Range = 255, Mean = [104, 117, 123], Std = [1] },
         "torchvision" => ModelInput.Default,
         _ => ModelInput.Default with { Layout = TensorLayout.NHWC },
-    } with { Resize = ResizeMode.Stretch };
+    } with
+    {
+        Resize = ResizeMode.Stretch,
+    };
 
     private static int MaxDifference(RgbImage a, RgbImage b) =>
         a.Pixels.Zip(b.Pixels, (x, y) => Math.Abs(x - y)).Max();

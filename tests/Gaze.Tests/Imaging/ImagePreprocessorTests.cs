@@ -11,7 +11,11 @@ public class ImagePreprocessorTests
 
     private static readonly ModelInput Caffe = ModelInput.Default with
     {
-        Channels = ChannelOrder.BGR, Range = 255, Mean = [104, 117, 123], Std = [1], Resize = ResizeMode.Stretch,
+        Channels = ChannelOrder.BGR,
+        Range = 255,
+        Mean = [104, 117, 123],
+        Std = [1],
+        Resize = ResizeMode.Stretch,
     };
 
     private static float[] Values(torch.Tensor tensor) => tensor.data<float>().ToArray();

@@ -82,7 +82,11 @@ public class ModelInputTests
         Assert.Equal(
             ModelInput.Default with
             {
-                Channels = ChannelOrder.BGR, Range = 255, Mean = [104, 117, 123], Std = [1], Resize = ResizeMode.Stretch,
+                Channels = ChannelOrder.BGR,
+                Range = 255,
+                Mean = [104, 117, 123],
+                Std = [1],
+                Resize = ResizeMode.Stretch,
                 Size = InputSize.Square(227),
             },
             caffe);

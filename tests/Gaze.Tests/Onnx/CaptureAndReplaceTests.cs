@@ -8,7 +8,7 @@ namespace Gaze.Tests.Onnx;
 public sealed class CaptureAndReplaceTests
 {
     [Fact]
-    public void CapturedActivationEqualsOnnxRuntimesIntermediateTensor()
+    public void Captured_activation_equals_onnx_runtimes_intermediate_tensor()
     {
         using var dir = new TempDirectory();
         string path = SharedData.Require("models/resnet18-random.onnx");
@@ -28,7 +28,7 @@ public sealed class CaptureAndReplaceTests
     }
 
     [Fact]
-    public void CapturedActivationOfAnOldFixedBatchModelEqualsOnnxRuntime()
+    public void Captured_activation_of_an_old_fixed_batch_model_equals_onnx_runtime()
     {
         using var dir = new TempDirectory();
         using var graph = OnnxGraph.Load(SharedData.Require("models/mnist-cntk.onnx"));
@@ -43,7 +43,7 @@ public sealed class CaptureAndReplaceTests
     }
 
     [Fact]
-    public void ReplacingATensorWithItselfReproducesTheOutput()
+    public void Replacing_a_tensor_with_itself_reproduces_the_output()
     {
         using var graph = OnnxGraph.Load(SharedData.Require("models/resnet18-random.onnx"));
         string layer = LayerTable.Discover(graph).Resolve("layer4").Name;
@@ -62,7 +62,7 @@ public sealed class CaptureAndReplaceTests
     }
 
     [Fact]
-    public void AReplacementTensorStaysTheCallersAndServesSeveralRuns()
+    public void A_replacement_tensor_stays_the_callers_and_serves_several_runs()
     {
         using var graph = OnnxGraph.Load(SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"));
         using var scope = NewDisposeScope();
@@ -79,7 +79,7 @@ public sealed class CaptureAndReplaceTests
     }
 
     [Fact]
-    public void ReplacingRunsOnlyTheDownstreamNodes()
+    public void Replacing_runs_only_the_downstream_nodes()
     {
         using var dir = new TempDirectory();
         // a = Relu(x); b = Sigmoid(a); c = b * x; d = Tanh(a); y = c + d
@@ -108,7 +108,7 @@ public sealed class CaptureAndReplaceTests
     }
 
     [Fact]
-    public void AnUnknownTensorNameListsTheNearestNames()
+    public void An_unknown_tensor_name_lists_the_nearest_names()
     {
         using var graph = OnnxGraph.Load(SharedData.Require("models/mnist-cntk.onnx"));
         using var scope = NewDisposeScope();

@@ -20,7 +20,7 @@ public sealed class ConvolutionGradientTests
     [InlineData(16, 24, 3, 4, 20)]
     [InlineData(24, 40, 5, 2, 16)]
     [InlineData(16, 32, 3, 4, 20)] // whole blocks: not padded, must stay right too
-    public void InputGradientMatchesFloat64Reference(int inChannels, int outChannels, int kernel, int batch, int size)
+    public void Input_gradient_matches_float64_reference(int inChannels, int outChannels, int kernel, int batch, int size)
     {
         var random = new Random(inChannels * 1000 + outChannels);
         float[] weights = Enumerable.Range(0, outChannels * inChannels * kernel * kernel).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
@@ -63,7 +63,7 @@ public sealed class ConvolutionGradientTests
     [InlineData("squeezenet1.1-caffe2-fp16.onnx", 0)]
     [InlineData("efficientnet_b0-random.onnx", 0)]
     [InlineData("candy-style.onnx", 96)]
-    public void ModelInputGradientsDoNotDependOnFreedMemory(string model, int size)
+    public void Model_input_gradients_do_not_depend_on_freed_memory(string model, int size)
     {
         using var graph = OnnxGraph.Load(SharedData.Require("models/" + model));
         using var scope = NewDisposeScope();

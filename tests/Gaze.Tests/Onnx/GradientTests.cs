@@ -37,7 +37,7 @@ public sealed class GradientTests
     }
 
     [Fact]
-    public void GradientWithRespectToALayerMatchesFiniteDifferences()
+    public void Gradient_with_respect_to_a_layer_matches_finite_differences()
     {
         using var dir = new TempDirectory();
         using var graph = OnnxGraph.Load(SmallCnn(dir));
@@ -67,7 +67,7 @@ public sealed class GradientTests
     }
 
     [Fact]
-    public void InputGradientMatchesFiniteDifferencesAndLeavesParametersAlone()
+    public void Input_gradient_matches_finite_differences_and_leaves_parameters_alone()
     {
         using var dir = new TempDirectory();
         using var graph = OnnxGraph.Load(SmallCnn(dir));
@@ -91,7 +91,7 @@ public sealed class GradientTests
     }
 
     [Fact]
-    public void LayerGradientsDoNotAccumulateIntoTrainableParameters()
+    public void Layer_gradients_do_not_accumulate_into_trainable_parameters()
     {
         using var dir = new TempDirectory();
         using var graph = OnnxGraph.Load(SmallCnn(dir));
@@ -108,7 +108,7 @@ public sealed class GradientTests
     }
 
     [Fact]
-    public void InferenceRunsRecordNoAutogradGraph()
+    public void Inference_runs_record_no_autograd_graph()
     {
         using var graph = OnnxGraph.Load(SharedData.Require("models/mnist-cntk.onnx"));
         using var scope = NewDisposeScope();

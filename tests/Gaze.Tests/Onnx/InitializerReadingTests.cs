@@ -12,7 +12,7 @@ public sealed class InitializerReadingTests
     private static readonly float[] Values = [1.5f, -2.25f, 0.125f, 1024f];
 
     [Fact]
-    public void TypedAndRawFloatsAgree()
+    public void Typed_and_raw_floats_agree()
     {
         var typed = new TensorProto { Name = "typed", DataType = 1, Dims = { 4 }, FloatData = { Values } };
         var raw = new TensorProto { Name = "raw", DataType = 1, Dims = { 4 }, RawData = ByteString.CopyFrom(Bytes(Values)) };
@@ -24,7 +24,7 @@ public sealed class InitializerReadingTests
     }
 
     [Fact]
-    public void Float16InRawAndTypedFormBecomesFloat32()
+    public void Float16_in_raw_and_typed_form_becomes_float32()
     {
         var halves = Values.Select(v => (Half)v).ToArray();
         var raw = new TensorProto { Name = "raw", DataType = 10, Dims = { 4 }, RawData = ByteString.CopyFrom(halves.SelectMany(h => BitConverter.GetBytes(h)).ToArray()) };
@@ -37,7 +37,7 @@ public sealed class InitializerReadingTests
     }
 
     [Fact]
-    public void BFloat16BecomesFloat32()
+    public void Bfloat16_becomes_float32()
     {
         // bfloat16 is the upper half of a float32's bits; these values are exact in it.
         var bits = Values.Select(v => (ushort)(BitConverter.SingleToUInt32Bits(v) >> 16)).ToArray();
@@ -51,7 +51,7 @@ public sealed class InitializerReadingTests
     }
 
     [Fact]
-    public void DoubleAndIntegersKeepTheirValues()
+    public void Double_and_integers_keep_their_values()
     {
         using var dir = new TempDirectory();
         var builder = new TestModelBuilder()
@@ -71,7 +71,7 @@ public sealed class InitializerReadingTests
     }
 
     [Fact]
-    public void ExternalDataIsReadRelativeToTheModel()
+    public void External_data_is_read_relative_to_the_model()
     {
         using var dir = new TempDirectory();
         Directory.CreateDirectory(dir.File("data"));
@@ -91,7 +91,7 @@ public sealed class InitializerReadingTests
     }
 
     [Fact]
-    public void CastToFloat16RunsInFloat32()
+    public void Cast_to_float16_runs_in_float32()
     {
         using var dir = new TempDirectory();
         var builder = new TestModelBuilder()
@@ -109,7 +109,7 @@ public sealed class InitializerReadingTests
     }
 
     [Fact]
-    public void Float16ModelsAreReportedAndTakeFloat32Input()
+    public void Float16_models_are_reported_and_take_float32_input()
     {
         using var graph = OnnxGraph.Load(SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"));
         using var scope = NewDisposeScope();

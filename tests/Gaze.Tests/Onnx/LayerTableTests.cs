@@ -9,7 +9,7 @@ namespace Gaze.Tests.Onnx;
 public sealed class LayerTableTests
 {
     [Fact]
-    public void ResNetLayersHaveShapesAndTheLastBlockIsTheDefaultCamLayer()
+    public void ResNet_layers_have_shapes_and_the_last_block_is_the_default_cam_layer()
     {
         using var graph = OnnxGraph.Load(SharedData.Require("models/resnet18-random.onnx"));
 
@@ -29,7 +29,7 @@ public sealed class LayerTableTests
     }
 
     [Fact]
-    public void ModulePathsAreAliasesForTheirLastLayer()
+    public void Module_paths_are_aliases_for_their_last_layer()
     {
         using var graph = OnnxGraph.Load(SharedData.Require("models/resnet18-random.onnx"));
         var table = LayerTable.Discover(graph);
@@ -41,7 +41,7 @@ public sealed class LayerTableTests
     }
 
     [Fact]
-    public void AnUnknownLayerListsTheNearestNames()
+    public void An_unknown_layer_lists_the_nearest_names()
     {
         using var graph = OnnxGraph.Load(SharedData.Require("models/resnet18-random.onnx"));
         var table = LayerTable.Discover(graph);
@@ -54,7 +54,7 @@ public sealed class LayerTableTests
     }
 
     [Fact]
-    public void SqueezeNetUsesTheSidecarLayerOtherwiseTheMapFeedingGlobalPooling()
+    public void SqueezeNet_uses_the_sidecar_layer_otherwise_the_map_feeding_global_pooling()
     {
         using var graph = OnnxGraph.Load(SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"));
 
@@ -71,7 +71,7 @@ public sealed class LayerTableTests
     }
 
     [Fact]
-    public void MobileNetAndMnistFindTheirLastFeatureMaps()
+    public void MobileNet_and_mnist_find_their_last_feature_maps()
     {
         using var mobilenet = OnnxGraph.Load(SharedData.Require("models/mobilenet_v2-random.onnx"));
         using var mnist = OnnxGraph.Load(SharedData.Require("models/mnist-cntk.onnx"));
@@ -88,7 +88,7 @@ public sealed class LayerTableTests
     }
 
     [Fact]
-    public void AGraphEndingInSoftmaxExposesItsInputAsScores()
+    public void A_graph_ending_in_softmax_exposes_its_input_as_scores()
     {
         using var graph = OnnxGraph.Load(SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"));
         using var scope = NewDisposeScope();
@@ -103,7 +103,7 @@ public sealed class LayerTableTests
     }
 
     [Fact]
-    public void TopKPredictionsFollowTheLogits()
+    public void Top_k_predictions_follow_the_logits()
     {
         using var graph = OnnxGraph.Load(SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"));
         using var scope = NewDisposeScope();

@@ -11,7 +11,7 @@ namespace Gaze.Tests.Onnx;
 public sealed class MalformedModelTests
 {
     [Fact]
-    public void ZeroByteFileIsAModelFormatError()
+    public void Zero_byte_file_is_a_model_format_error()
     {
         using var dir = new TempDirectory();
         string path = dir.File("empty.onnx");
@@ -25,7 +25,7 @@ public sealed class MalformedModelTests
     }
 
     [Fact]
-    public void TruncatedFileIsAModelFormatError()
+    public void Truncated_file_is_a_model_format_error()
     {
         using var dir = new TempDirectory();
         string path = dir.File("truncated.onnx");
@@ -40,7 +40,7 @@ public sealed class MalformedModelTests
     }
 
     [Fact]
-    public void TextFileIsAModelFormatError()
+    public void Text_file_is_a_model_format_error()
     {
         using var dir = new TempDirectory();
         string path = dir.File("notes.onnx");
@@ -54,7 +54,7 @@ public sealed class MalformedModelTests
     }
 
     [Fact]
-    public void MissingFileIsReported()
+    public void Missing_file_is_reported()
     {
         using var dir = new TempDirectory();
         string path = dir.File("absent.onnx");
@@ -65,7 +65,7 @@ public sealed class MalformedModelTests
     }
 
     [Fact]
-    public void UnknownOperatorsAreAllListedAtLoadWithTheirFirstNode()
+    public void Unknown_operators_are_all_listed_at_load_with_their_first_node()
     {
         using var dir = new TempDirectory();
         var builder = new TestModelBuilder()
@@ -88,7 +88,7 @@ public sealed class MalformedModelTests
     }
 
     [Fact]
-    public void UnsupportedAttributeValuesAreReportedAtLoad()
+    public void Unsupported_attribute_values_are_reported_at_load()
     {
         using var dir = new TempDirectory();
         var builder = new TestModelBuilder(opset: 13)
@@ -104,7 +104,7 @@ public sealed class MalformedModelTests
     }
 
     [Fact]
-    public void MissingExternalDataNamesTheMissingFile()
+    public void Missing_external_data_names_the_missing_file()
     {
         using var dir = new TempDirectory();
         var weight = new TensorProto { Name = "w", DataType = 1, DataLocation = TensorProto.Types.DataLocation.External };
@@ -124,7 +124,7 @@ public sealed class MalformedModelTests
     }
 
     [Fact]
-    public void WrongInputRankIsReportedAtRunWithTheModelFile()
+    public void Wrong_input_rank_is_reported_at_run_with_the_model_file()
     {
         string path = SharedData.Require("models/mnist-cntk.onnx");
         using var graph = OnnxGraph.Load(path);
@@ -137,7 +137,7 @@ public sealed class MalformedModelTests
     }
 
     [Fact]
-    public void WrongChannelCountIsReportedAtRun()
+    public void Wrong_channel_count_is_reported_at_run()
     {
         string path = SharedData.Require("models/mnist-cntk.onnx");
         using var graph = OnnxGraph.Load(path);
@@ -149,7 +149,7 @@ public sealed class MalformedModelTests
     }
 
     [Fact]
-    public void AGraphReadingAnUndefinedTensorIsAModelFormatError()
+    public void A_graph_reading_an_undefined_tensor_is_a_model_format_error()
     {
         using var dir = new TempDirectory();
         var builder = new TestModelBuilder()
@@ -165,7 +165,7 @@ public sealed class MalformedModelTests
     }
 
     [Fact]
-    public void AnInputSizeTheModelCannotTakeNamesTheFailingNode()
+    public void An_input_size_the_model_cannot_take_names_the_failing_node()
     {
         string path = SharedData.Require("models/mnist-cntk.onnx");
         using var graph = OnnxGraph.Load(path);

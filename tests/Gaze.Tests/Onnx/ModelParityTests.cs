@@ -22,7 +22,7 @@ public sealed class ModelParityTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void OutputsMatchOnnxRuntime(string model, int batch)
+    public void Outputs_match_onnx_runtime(string model, int batch)
     {
         string path = SharedData.Require("models/" + model);
         var options = new ParityOptions

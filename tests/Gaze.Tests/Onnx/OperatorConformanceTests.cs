@@ -109,7 +109,7 @@ public sealed class OperatorConformanceTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void MatchesOnnxRuntime(string name)
+    public void Matches_onnx_runtime(string name)
     {
         var c = Cases[name];
         using var dir = new TempDirectory();

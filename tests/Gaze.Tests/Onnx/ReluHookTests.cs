@@ -27,7 +27,7 @@ public sealed class ReluHookTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void GuidedBackpropPassesOnlyPositiveGradientsOfActiveUnits(bool clip)
+    public void Guided_backprop_passes_only_positive_gradients_of_active_units(bool clip)
     {
         using var dir = new TempDirectory();
         using var graph = OnnxGraph.Load(Model(dir, clip));
@@ -55,7 +55,7 @@ public sealed class ReluHookTests
     }
 
     [Fact]
-    public void TheHookSeesInputGradientAndTheStandardGradient()
+    public void The_hook_sees_input_gradient_and_the_standard_gradient()
     {
         using var dir = new TempDirectory();
         using var graph = OnnxGraph.Load(Model(dir, clip: false));

@@ -17,7 +17,7 @@ public sealed class RuntimeScorerTests
     private const string ResNetLastLayer = "/layer4/layer4.1/relu_1/Relu_output_0";
 
     [Fact]
-    public void InputScoresOfFloat16SqueezeNetEqualGazeScores()
+    public void Input_scores_of_float16_SqueezeNet_equal_gaze_scores()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(SqueezeNet));
         using var scorer = RuntimeScorer.ForInput(graph);
@@ -37,7 +37,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void InputScoresOfResNetEqualGazeScores()
+    public void Input_scores_of_ResNet_equal_gaze_scores()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(ResNet));
         using var scorer = RuntimeScorer.ForInput(graph);
@@ -52,7 +52,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void RelaxedBatchOfSqueezeNetGivesExactlyTheSingleSampleScores()
+    public void Relaxed_batch_of_SqueezeNet_gives_exactly_the_single_sample_scores()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(SqueezeNet));
         using var scorer = RuntimeScorer.ForInput(graph);
@@ -66,7 +66,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void ActivationScoresOfSqueezeNetEqualTheFullRun()
+    public void Activation_scores_of_SqueezeNet_equal_the_full_run()
     {
         const string layer = "fire9/concat_1";
         using var graph = OnnxGraph.Load(SharedData.Require(SqueezeNet));
@@ -84,7 +84,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void ActivationScoresOfResNetsLastLayerEqualTheFullRun()
+    public void Activation_scores_of_ResNets_last_layer_equal_the_full_run()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(ResNet));
         using var scorer = RuntimeScorer.FromTensor(graph, ResNetLastLayer);
@@ -98,7 +98,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void ModifiedActivationsScoreLikeGazeWithTheTensorReplaced()
+    public void Modified_activations_score_like_gaze_with_the_tensor_replaced()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(ResNet));
         using var scorer = RuntimeScorer.FromTensor(graph, ResNetLastLayer);
@@ -117,7 +117,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void ATensorInsideAResidualBlockIsRefusedNamingTheSkipConnection()
+    public void A_tensor_inside_a_residual_block_is_refused_naming_the_skip_connection()
     {
         const string inside = "/layer4/layer4.1/conv1/Conv_output_0";
         using var graph = OnnxGraph.Load(SharedData.Require(ResNet));
@@ -132,7 +132,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void ATensorAfterTheScoreIsRefused()
+    public void A_tensor_after_the_score_is_refused()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(SqueezeNet));
 
@@ -143,7 +143,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void AnUnknownTensorNameIsReportedWithTheNearestNames()
+    public void An_unknown_tensor_name_is_reported_with_the_nearest_names()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(SqueezeNet));
 
@@ -153,7 +153,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void ABatchWithTheWrongChannelCountIsRefused()
+    public void A_batch_with_the_wrong_channel_count_is_refused()
     {
         using var graph = OnnxGraph.Load(SharedData.Require(SqueezeNet));
         using var scorer = RuntimeScorer.FromTensor(graph, "fire9/concat_1");
@@ -163,7 +163,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void AHardCodedBatchThatFailsRunsSampleBySample()
+    public void A_hard_coded_batch_that_fails_runs_sample_by_sample()
     {
         using var dir = new TempDirectory();
         // y = Reshape(x, [1,4]) @ W: a batch other than 1 cannot run at once.
@@ -185,7 +185,7 @@ public sealed class RuntimeScorerTests
     }
 
     [Fact]
-    public void AHardCodedBatchThatMixesSamplesRunsSampleBySample()
+    public void A_hard_coded_batch_that_mixes_samples_runs_sample_by_sample()
     {
         using var dir = new TempDirectory();
         // y = sum over Reshape(x, [1,-1]): a batch of three runs, but sums all samples together.

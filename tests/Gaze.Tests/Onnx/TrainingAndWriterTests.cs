@@ -9,7 +9,7 @@ namespace Gaze.Tests.Onnx;
 public sealed class TrainingAndWriterTests
 {
     [Fact]
-    public void AfterOneTrainingStepTheWrittenModelGivesGazesOutputsInOnnxRuntime()
+    public void After_one_training_step_the_written_model_gives_gazes_outputs_in_onnx_runtime()
     {
         using var dir = new TempDirectory();
         string original = SharedData.Require("models/mnist-cntk.onnx");
@@ -47,7 +47,7 @@ public sealed class TrainingAndWriterTests
     }
 
     [Fact]
-    public void AFloat16ModelIsWrittenInFloat16AndStillMatchesOnnxRuntime()
+    public void A_float16_model_is_written_in_float16_and_still_matches_onnx_runtime()
     {
         using var dir = new TempDirectory();
         string original = SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx");

@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using Gaze.Errors;
-using Gaze.IO;
 using Gaze.Imaging;
-using Gaze.Reporting;
+using Gaze.IO;
 using Gaze.Rendering;
+using Gaze.Reporting;
 using Gaze.Tests.Support;
 using SkiaSharp;
 

@@ -12,7 +12,7 @@ public sealed class FinetuneAnyBackboneTests
     [InlineData("mobilenet_v2-random.onnx", "/features/features.18/features.18.2/Clip_output_0")]
     [InlineData("efficientnet_b0-random.onnx", "/features/features.8/features.8.2/Mul_output_0")]
     [InlineData("mnist-cntk.onnx", "Pooling160_Output_0")]
-    public void TheFineTunedModelPassesTheCheckAndExplainsWithCam(string backbone, string camLayer)
+    public void The_fine_tuned_model_passes_the_check_and_explains_with_cam(string backbone, string camLayer)
     {
         using var dir = new TempDirectory();
         string data = FinetuneFixtures.WriteShapes(dir.File("data"), 16);

@@ -7,7 +7,7 @@ namespace Gaze.Tests.Training;
 public sealed class FinetuneCommandTests
 {
     [Fact]
-    public void AnEmptyDataFolderIsAOneLineErrorNamingIt()
+    public void An_empty_data_folder_is_a_one_line_error_naming_it()
     {
         using var dir = new TempDirectory();
         string backbone = FinetuneFixtures.WriteTinyBackbone(dir.Path);
@@ -21,7 +21,7 @@ public sealed class FinetuneCommandTests
     }
 
     [Fact]
-    public void AFolderWithOneClassIsAOneLineError()
+    public void A_folder_with_one_class_is_a_one_line_error()
     {
         using var dir = new TempDirectory();
         string backbone = FinetuneFixtures.WriteTinyBackbone(dir.Path);
@@ -36,7 +36,7 @@ public sealed class FinetuneCommandTests
     }
 
     [Fact]
-    public void UnreadableImagesAreSkippedWithOneWarningThatCountsThemAndTrainingGoesOn()
+    public void Unreadable_images_are_skipped_with_one_warning_that_counts_them_and_training_goes_on()
     {
         using var dir = new TempDirectory();
         string backbone = FinetuneFixtures.WriteTinyBackbone(dir.Path);
@@ -62,7 +62,7 @@ public sealed class FinetuneCommandTests
     [InlineData(FinetuneFixtures.FlatLayer, "layer 'flat' has no spatial dimensions")]
     [InlineData(FinetuneFixtures.PooledLayer, "layer 'pooled' has a 1x1 spatial size (shape [1,16,1,1])")]
     [InlineData("featurs", "no layer named 'featurs'; nearest: features")]
-    public void ALayerWithoutSpatialSizeOrAnUnknownOneIsAOneLineError(string layer, string expected)
+    public void A_layer_without_spatial_size_or_an_unknown_one_is_a_one_line_error(string layer, string expected)
     {
         using var dir = new TempDirectory();
         string backbone = FinetuneFixtures.WriteTinyBackbone(dir.Path);
@@ -78,7 +78,7 @@ public sealed class FinetuneCommandTests
     }
 
     [Fact]
-    public void ResumeWithoutACheckpointIsAOneLineError()
+    public void Resume_without_a_checkpoint_is_a_one_line_error()
     {
         using var dir = new TempDirectory();
         string backbone = FinetuneFixtures.WriteTinyBackbone(dir.Path);
@@ -91,7 +91,7 @@ public sealed class FinetuneCommandTests
     }
 
     [Fact]
-    public void EachEpochPrintsItsLossAndAccuracyThenASummary()
+    public void Each_epoch_prints_its_loss_and_accuracy_then_a_summary()
     {
         using var dir = new TempDirectory();
         string backbone = FinetuneFixtures.WriteTinyBackbone(dir.Path);

@@ -9,7 +9,7 @@ namespace Gaze.Tests.Training;
 public sealed class FinetuneDataTests
 {
     [Fact]
-    public void ClassesAreTheSortedFoldersWithImagesNotTheMasksNorOtherFiles()
+    public void Classes_are_the_sorted_folders_with_images_not_the_masks_nor_other_files()
     {
         using var dir = new TempDirectory();
         string data = FinetuneFixtures.WriteShapes(dir.File("data"), 24);
@@ -28,7 +28,7 @@ public sealed class FinetuneDataTests
     }
 
     [Fact]
-    public void AMasksFolderIsAClassWhenTheFolderIsNotAGeneratedDataSet()
+    public void A_masks_folder_is_a_class_when_the_folder_is_not_a_generated_data_set()
     {
         using var dir = new TempDirectory();
         string data = FinetuneFixtures.WriteShapes(dir.File("data"), 16);
@@ -38,7 +38,7 @@ public sealed class FinetuneDataTests
     }
 
     [Fact]
-    public void TheSplitHoldsOutEachClassesShareAndIsTheSameForTheSameSeed()
+    public void The_split_holds_out_each_classes_share_and_is_the_same_for_the_same_seed()
     {
         using var dir = new TempDirectory();
         string data = FinetuneFixtures.WriteShapes(dir.File("data"), 80);
@@ -57,7 +57,7 @@ public sealed class FinetuneDataTests
     }
 
     [Fact]
-    public void AMissingFolderAndLooseImagesAreClearErrors()
+    public void A_missing_folder_and_loose_images_are_clear_errors()
     {
         using var dir = new TempDirectory();
         var missing = Assert.Throws<TrainingDataException>(() => ImageFolder.Scan(dir.File("nothing")));
@@ -70,7 +70,7 @@ public sealed class FinetuneDataTests
     }
 
     [Fact]
-    public void TheWrittenSidecarReadsBackAsWritten()
+    public void The_written_sidecar_reads_back_as_written()
     {
         using var dir = new TempDirectory();
         var metadata = new ModelMetadata

@@ -8,7 +8,7 @@ namespace Gaze.Tests.Training;
 public sealed class FinetuneKillTests
 {
     [Fact]
-    public void AKilledRunResumesFromItsLastCheckpoint()
+    public void A_killed_run_resumes_from_its_last_checkpoint()
     {
         using var dir = new TempDirectory();
         string backbone = FinetuneFixtures.WriteTinyBackbone(dir.Path);

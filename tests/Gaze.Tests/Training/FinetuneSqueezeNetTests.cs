@@ -17,7 +17,7 @@ namespace Gaze.Tests.Training;
 public sealed class FinetuneSqueezeNetTests(ITestOutputHelper output)
 {
     [Fact]
-    public void ThreeHeadOnlyEpochsOnSixHundredShapesReachNinetyPercentAndTheModelChecksAndExplains()
+    public void Three_head_only_epochs_on_six_hundred_shapes_reach_ninety_percent_and_the_model_checks_and_explains()
     {
         using var dir = new TempDirectory();
         string backbone = SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx");

@@ -13,7 +13,7 @@ namespace Gaze.Tests.Training;
 public sealed class FinetunerTests
 {
     [Fact]
-    public void AnInterruptedRunResumesFromItsCheckpointAndEndsWithTheWeightsOfAnUninterruptedRun()
+    public void An_interrupted_run_resumes_from_its_checkpoint_and_ends_with_the_weights_of_an_uninterrupted_run()
     {
         using var dir = new TempDirectory();
         string backbone = FinetuneFixtures.WriteTinyBackbone(dir.Path);
@@ -57,7 +57,7 @@ public sealed class FinetunerTests
     }
 
     [Fact]
-    public void ResumingAfterTheDataChangedIsRefusedNamingTheDifference()
+    public void Resuming_after_the_data_changed_is_refused_naming_the_difference()
     {
         using var dir = new TempDirectory();
         string backbone = FinetuneFixtures.WriteTinyBackbone(dir.Path);
@@ -76,7 +76,7 @@ public sealed class FinetunerTests
     }
 
     [Fact]
-    public void HeadOnlyTrainingChangesOnlyTheHeadAndWritesTheCutModelWithItsSidecar()
+    public void Head_only_training_changes_only_the_head_and_writes_the_cut_model_with_its_sidecar()
     {
         using var dir = new TempDirectory();
         string backbone = FinetuneFixtures.WriteTinyBackbone(dir.Path);
@@ -115,7 +115,7 @@ public sealed class FinetunerTests
     }
 
     [Fact]
-    public void UnfreezingTheLastNodeTrainsItsWeightsButNotEarlierOnesNorBatchNormStatistics()
+    public void Unfreezing_the_last_node_trains_its_weights_but_not_earlier_ones_nor_batch_norm_statistics()
     {
         using var dir = new TempDirectory();
         string backbone = FinetuneFixtures.WriteTinyBackbone(dir.Path);
@@ -136,7 +136,7 @@ public sealed class FinetunerTests
     }
 
     [Fact]
-    public void UnfreezingMoreNodesThanTheBackboneHasNamesTheOption()
+    public void Unfreezing_more_nodes_than_the_backbone_has_names_the_option()
     {
         using var dir = new TempDirectory();
         string backbone = FinetuneFixtures.WriteTinyBackbone(dir.Path);

@@ -9,7 +9,7 @@ namespace Gaze.Tests.Training;
 public sealed class ShapesNetworkTests
 {
     [Fact]
-    public void EveryWeightGetsAGradientAndTheCamLayerFeedsAGapLinearHead()
+    public void Every_weight_gets_a_gradient_and_the_cam_layer_feeds_a_gap_linear_head()
     {
         using var scope = NewDisposeScope();
         using OnnxGraph graph = ShapesNetwork.Create(8, 32, seed: 4);

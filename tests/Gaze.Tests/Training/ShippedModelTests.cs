@@ -15,7 +15,7 @@ public sealed class ShippedModelTests
     private static string Model => RepositoryFiles.Require("assets/shapes-cnn.onnx");
 
     [Fact]
-    public void IsSmallAndDescribedByItsSidecar()
+    public void Is_small_and_described_by_its_sidecar()
     {
         Assert.True(new FileInfo(Model).Length <= 2 * 1024 * 1024, "the shipped model must stay within 2 MB");
         ModelMetadata metadata = ModelMetadataReader.ReadFor(Model);
@@ -28,7 +28,7 @@ public sealed class ShippedModelTests
     /// maximum inside the object's box on at least 90 % (the issue's acceptance figures).
     /// </summary>
     [Fact]
-    public void ReachesTheAccuracyAndPointingGameOfTheIssueOnFreshImages()
+    public void Reaches_the_accuracy_and_pointing_game_of_the_issue_on_fresh_images()
     {
         using LoadedModel model = LoadedModel.Open(Model);
         var evaluation = new LocalisationEvaluation(model, MethodRegistry.Default.Get("cam"), [model.Metadata.CamLayer!]);
@@ -39,7 +39,7 @@ public sealed class ShippedModelTests
     }
 
     [Fact]
-    public void DemoExplainsTheSamplesAndWritesTheReport()
+    public void Demo_explains_the_samples_and_writes_the_report()
     {
         using var dir = new TempDirectory();
         string output = dir.File("demo");

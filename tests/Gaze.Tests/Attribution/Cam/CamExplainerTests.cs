@@ -30,7 +30,7 @@ public class CamExplainerTests
 
     [Theory]
     [MemberData(nameof(ClassMethods))]
-    public void BullMastiffMapPeaksOnTheDog(string method)
+    public void Bull_mastiff_map_peaks_on_the_dog(string method)
     {
         string model = SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx");
         using var scope = NewDisposeScope();
@@ -56,7 +56,7 @@ public class CamExplainerTests
     /// </summary>
     [Theory]
     [MemberData(nameof(ClassMethods))]
-    public void TabbyMapLightsTheCatFarMoreThanTheMastiffMap(string method)
+    public void Tabby_map_lights_the_cat_far_more_than_the_mastiff_map(string method)
     {
         string model = SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx");
         using var scope = NewDisposeScope();
@@ -77,7 +77,7 @@ public class CamExplainerTests
     }
 
     [Fact]
-    public void BatchedImagesGetTheirOwnTargetsMaps()
+    public void Batched_images_get_their_own_targets_maps()
     {
         string model = SharedData.Require("models/resnet18-random.onnx");
         using var scope = NewDisposeScope();

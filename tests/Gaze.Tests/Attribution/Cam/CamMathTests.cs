@@ -16,7 +16,7 @@ public class CamMathTests
     private static float[] Values(Tensor t) => t.contiguous().data<float>().ToArray();
 
     [Fact]
-    public void GradCamWeightsAreMeanGradientsAndMapIsReluOfWeightedSum()
+    public void GradCam_weights_are_mean_gradients_and_map_is_relu_of_weighted_sum()
     {
         using var scope = NewDisposeScope();
         var cam = new GradCam();
@@ -27,7 +27,7 @@ public class CamMathTests
     }
 
     [Fact]
-    public void PositionWiseMethodsFollowTheirDefinitions()
+    public void Position_wise_methods_follow_their_definitions()
     {
         using var scope = NewDisposeScope();
         float[] hires = new float[4], elementwise = new float[4], layer = new float[4];
@@ -51,7 +51,7 @@ public class CamMathTests
     }
 
     [Fact]
-    public void GradCamPlusPlusAndXGradCamWeightsMatchLoops()
+    public void GradCamPlusPlus_and_XGradCam_weights_match_loops()
     {
         using var scope = NewDisposeScope();
         var plusPlus = new double[2];
@@ -79,7 +79,7 @@ public class CamMathTests
     }
 
     [Fact]
-    public void EigenCamRecoversARankOnePatternWithPositiveSign()
+    public void EigenCam_recovers_a_rank_one_pattern_with_positive_sign()
     {
         using var scope = NewDisposeScope();
         // A_k(p) = u(p) * v_k: the first principal component is u centred, up to sign and scale.
@@ -99,7 +99,7 @@ public class CamMathTests
     }
 
     [Fact]
-    public void PostprocessingNormalisesResizesAndAveragesLayers()
+    public void Postprocessing_normalises_resizes_and_averages_layers()
     {
         using var scope = NewDisposeScope();
         var raw = tensor(new float[] { 1, 3, 5, 9 }).reshape(1, 2, 2);

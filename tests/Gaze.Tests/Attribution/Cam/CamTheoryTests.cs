@@ -48,7 +48,7 @@ public sealed class CamTheoryTests
     [Theory]
     [InlineData("gemm")]
     [InlineData("matmul")]
-    public void OnAGapLinearNetworkCamGradCamAndHiResCamDrawTheSameMap(string head)
+    public void On_a_gap_linear_network_cam_GradCam_and_HiResCam_draw_the_same_map(string head)
     {
         using var dir = new TempDirectory();
         using var scope = NewDisposeScope();
@@ -72,7 +72,7 @@ public sealed class CamTheoryTests
     }
 
     [Fact]
-    public void GradCamWeightsOfAHandBuiltNetworkMatchHandComputation()
+    public void GradCam_weights_of_a_hand_built_network_match_hand_computation()
     {
         // x [1,1,2,2] = (1,-2,3,-4) → 1x1 Conv with weights (1,-2) → Relu = "a": a0 = (1,0,3,0), a1 = (0,4,0,8).
         // scores = W · mean(a) with W = [[0.5,2],[-1,3]], so dScore_c/da_k = W[c,k]/4 and Grad-CAM's weights for
@@ -102,7 +102,7 @@ public sealed class CamTheoryTests
     }
 
     [Fact]
-    public void AblationCamEqualsFullRerunsWithEachChannelZeroed()
+    public void AblationCam_equals_full_reruns_with_each_channel_zeroed()
     {
         using var dir = new TempDirectory();
         using var scope = NewDisposeScope();
@@ -137,7 +137,7 @@ public sealed class CamTheoryTests
     }
 
     [Fact]
-    public void CamRefusesALayerWithoutAGapLinearHead()
+    public void Cam_refuses_a_layer_without_a_gap_linear_head()
     {
         using var dir = new TempDirectory();
         using var scope = NewDisposeScope();
@@ -149,7 +149,7 @@ public sealed class CamTheoryTests
     }
 
     [Fact]
-    public void LayersWithoutSpatialDimensionsAreRefused()
+    public void Layers_without_spatial_dimensions_are_refused()
     {
         using var dir = new TempDirectory();
         using var scope = NewDisposeScope();

@@ -36,7 +36,7 @@ public sealed class ReferenceAgreementTests
 
     [Theory]
     [MemberData(nameof(Methods))]
-    public void RawMapsCorrelateWithTheReference(string method, int target)
+    public void Raw_maps_correlate_with_the_reference(string method, int target)
     {
         using var scope = NewDisposeScope();
         using OnnxGraph graph = OnnxGraph.Load(Model);
@@ -60,7 +60,7 @@ public sealed class ReferenceAgreementTests
     [InlineData("gradcam-aug", 281)]
     [InlineData("gradcam-eigen", 281)]
     [InlineData("gradcam-two-layers", 281)]
-    public void HeatmapsWithSmoothingAndSeveralLayersMatchTheReference(string variant, int target)
+    public void Heatmaps_with_smoothing_and_several_layers_match_the_reference(string variant, int target)
     {
         using var scope = NewDisposeScope();
         using OnnxGraph graph = OnnxGraph.Load(Model);
