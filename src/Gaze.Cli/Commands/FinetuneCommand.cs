@@ -39,7 +39,6 @@ public static class FinetuneCommand
         {
             string backbonePath = parse.GetValue(backbone)!;
             if (!File.Exists(backbonePath)) throw new InputFileNotFoundException(backbonePath);
-            ModelMetadata metadata = ModelMetadataReader.ReadFor(backbonePath);
             var options = new FinetuneOptions
             {
                 DataDirectory = parse.GetValue(data)!,
@@ -52,7 +51,7 @@ public static class FinetuneCommand
                 LearningRate = parse.GetValue(rate),
                 ValidationFraction = parse.GetValue(validation),
                 Seed = parse.GetValue(seed),
-                Input = inputOptions.Overrides(parse) is { IsEmpty: false } overrides ? overrides.ApplyTo(metadata.Input ?? ModelInput.Default) : null,
+                InputOverrides = inputOptions.Overrides(parse),
                 Name = parse.GetValue(name),
                 Resume = parse.GetValue(resume),
             };

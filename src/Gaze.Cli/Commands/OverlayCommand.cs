@@ -34,25 +34,11 @@ public static class OverlayCommand
             ImageEncoder.FormatFromPath(outPath, "--out");
             Colormap map = Colormap.FromName(parse.GetValue(colormap)!);
             RgbImage picture = ImageDecoder.Load(parse.GetValue(image)!);
-            Heatmap heat = ReadHeatmap(parse.GetValue(heatmap)!, parse.GetValue(normalize));
+            Heatmap heat = HeatmapFile.Read(parse.GetValue(heatmap)!, parse.GetValue(normalize));
             ImageEncoder.Write(outPath, HeatmapRenderer.Overlay(picture, heat, map, parse.GetValue(opacity)));
             if (!context.Quiet) context.Output.WriteLine(outPath);
             return ExitCodes.Success;
         }));
         return command;
-    }
-
-    private static Heatmap ReadHeatmap(string path, bool normalize)
-    {
-        NpyArray array = NpyFile.Read(path);
-        // Accept [H,W] and the [1,H,W] / [1,1,H,W] shapes CAM code often saves.
-        int[] spatial = array.Shape.SkipWhile(d => d == 1).ToArray();
-        if (array.Rank < 2 || spatial.Length > 2 || array.Data.Length == 0)
-            throw new DataFormatException(path, $"expected a 2-D heatmap, got shape ({string.Join(", ", array.Shape)})");
-        int height = array.Shape[^2], width = array.Shape[^1];
-        var heat = new Heatmap(width, height, (float[])array.Data.Clone());
-        if (normalize) heat.Normalize();
-        for (int i = 0; i < heat.Values.Length; i++) heat.Values[i] = float.IsNaN(heat.Values[i]) ? 0 : Math.Clamp(heat.Values[i], 0f, 1f);
-        return heat;
     }
 }

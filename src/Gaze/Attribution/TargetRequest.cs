@@ -18,9 +18,6 @@ public sealed class TargetRequest
         this.rank = rank;
     }
 
-    /// <summary>Each image's best-scoring class.</summary>
-    public static TargetRequest Top1 { get; } = new(null, 0);
-
     /// <summary>One fixed class per image.</summary>
     public static TargetRequest Classes(IReadOnlyList<int> classes) => new(classes, 0);
 

@@ -3,6 +3,7 @@ using Gaze.Attribution;
 using Gaze.Errors;
 using Gaze.Imaging;
 using Gaze.Models;
+using Gaze.Onnx;
 using Gaze.Rendering;
 using Gaze.Reporting;
 using static TorchSharp.torch;
@@ -34,8 +35,8 @@ public sealed class ExplanationRun : IDisposable
     {
         if (request.Methods.Count == 0) throw new InvalidOptionException("--method", "no method given");
         MethodRegistry.RequireApplicable(request.Methods, request.GivenMethodOptions());
-        Rendering.Colormap.FromName(request.Colormap);
-        Rendering.HeatmapRenderer.ValidateOpacity(request.Opacity);
+        Colormap.FromName(request.Colormap);
+        HeatmapRenderer.ValidateOpacity(request.Opacity);
         this.model = model;
         this.request = request;
         layers = request.Methods.Any(m => m.UsesLayers) ? model.ResolveLayers(request.Layers) : [];
@@ -130,7 +131,7 @@ public sealed class ExplanationRun : IDisposable
 
     /// <summary>Image <paramref name="image"/>'s best classes from the scores of an explanation's forward pass.</summary>
     private List<Prediction> Predictions(Tensor scores, int image) =>
-        Onnx.ClassRanking.FromScores(scores.narrow(0, image, 1), ReportedPredictions, model.Labels)[0]
+        ClassRanking.FromScores(scores.narrow(0, image, 1), ReportedPredictions, model.Labels)[0]
             .Select(c => new Prediction { Index = c.Index, Label = model.LabelOf(c.Index), Probability = c.Probability, Logit = c.Logit })
             .ToList();
 

@@ -43,8 +43,8 @@ public sealed record FinetuneOptions
     /// <summary>Seed of the split, the head's initial weights and the order of the training images.</summary>
     public int Seed { get; init; }
 
-    /// <summary>The backbone's input convention; null takes it from the backbone's sidecar (else the defaults).</summary>
-    public ModelInput? Input { get; init; }
+    /// <summary>Changes to the backbone's input convention (which comes from its sidecar, else its graph and the defaults).</summary>
+    public ModelInputOverrides? InputOverrides { get; init; }
 
     /// <summary>Display name written into the new sidecar; null derives one from the backbone and the data folder.</summary>
     public string? Name { get; init; }
@@ -69,7 +69,6 @@ public sealed record FinetuneOptions
         if (string.IsNullOrWhiteSpace(OutputPath)) throw new InvalidOptionException("--out", "no output file given");
         if (Path.GetFullPath(OutputPath) == Path.GetFullPath(BackbonePath))
             throw new InvalidOptionException("--out", "is the backbone itself; choose another file");
-        Input?.Validate("--");
         return this;
     }
 }

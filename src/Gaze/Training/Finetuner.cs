@@ -47,11 +47,9 @@ public sealed class Finetuner
     {
         var clock = Stopwatch.StartNew();
         var folder = ImageFolder.Scan(options.DataDirectory);
-        var metadata = ModelMetadataReader.ReadFor(options.BackbonePath);
-        var input = options.Input ?? metadata.Input ?? ModelInput.Default;
         string outputDirectory = Path.GetDirectoryName(Path.GetFullPath(options.OutputPath))!;
         if (!Directory.Exists(outputDirectory)) throw new OutputFileException(options.OutputPath, $"directory {outputDirectory} does not exist");
-        var cut = CutBackbone(metadata, input, folder.Classes.Count);
+        var (cut, metadata, input) = CutBackbone(folder.Classes.Count);
         var unfrozen = cut.LastWeightedNodeInitializers(options.UnfreezeLast);
         var checkpoint = OpenCheckpoint(folder, cut, input);
 
@@ -89,12 +87,12 @@ public sealed class Finetuner
     }
 
     /// <summary>Cuts the backbone at the chosen layer (default: its CAM layer) and adds a new head for <paramref name="classes"/> classes.</summary>
-    private BackboneCut CutBackbone(ModelMetadata metadata, ModelInput input, int classes)
+    /// <returns>The cut, the backbone's sidecar and its input convention.</returns>
+    private (BackboneCut Cut, ModelMetadata Metadata, ModelInput Input) CutBackbone(int classes)
     {
-        using var backbone = OnnxGraph.Load(options.BackbonePath);
-        var table = LayerTable.Discover(backbone, metadata.CamLayer, (input.Size.Height, input.Size.Width));
-        var layer = table.ResolveSpatial(options.Layer);
-        return BackboneCut.Create(backbone, layer, classes, options.Seed);
+        using var backbone = LoadedModel.Open(options.BackbonePath, options.InputOverrides);
+        var layer = backbone.Layers.ResolveSpatial(options.Layer);
+        return (BackboneCut.Create(backbone.Graph, layer, classes, options.Seed), backbone.Metadata, backbone.Input);
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
-using Gaze.Explaining;
 using Gaze.Attribution;
 using Gaze.Attribution.Cam;
+using Gaze.Explaining;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Onnx;

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Gaze.Explaining;
 using Gaze.Attribution;
 using Gaze.Attribution.Cam;
+using Gaze.Explaining;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Onnx;
