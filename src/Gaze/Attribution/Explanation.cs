@@ -1,5 +1,4 @@
 using Gaze.Imaging;
-using Gaze.Rendering;
 using static TorchSharp.torch;
 
 namespace Gaze.Attribution;
