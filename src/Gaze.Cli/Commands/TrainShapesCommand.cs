@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using Gaze.Errors;
-using Gaze.Models;
-using Gaze.Onnx;
 using Gaze.Training;
 
 namespace Gaze.Cli.Commands;
@@ -31,27 +28,21 @@ public static class TrainShapesCommand
         command.SetAction(parse => app.Execute(parse, context =>
         {
             string path = parse.GetValue(output)!;
-            if (!path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new InvalidOptionException("--out", $"'{path}' should end in .onnx");
-            if (parse.GetValue(size) % 4 != 0 || parse.GetValue(size) < 16) throw new InvalidOptionException("--size", "must be a multiple of 4, at least 16");
-            var options = defaults with
+            var options = (defaults with
             {
                 Epochs = parse.GetValue(epochs),
                 TrainingImages = parse.GetValue(images),
                 Size = parse.GetValue(size),
                 Seed = parse.GetValue(seed),
                 LearningRate = parse.GetValue(rate),
-            };
-            if (!(options.LearningRate > 0 && options.LearningRate < 1)) throw new InvalidOptionException("--learning-rate", "must be between 0 and 1");
-            int steps = options.Epochs * ((options.TrainingImages + options.BatchSize - 1) / options.BatchSize);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            }).Validate();
             var reports = new List<EpochResult>();
             double seconds = 0;
-            OnnxGraph? graph = null;
-            context.WithProgress("training", steps, step =>
+            context.WithProgress("training", options.StepCount, step =>
             {
                 // Times are reported from the start of the training run, data generation included.
                 var clock = Stopwatch.StartNew();
-                graph = new ShapesTrainer(options).Train(report =>
+                new ShapesTrainer(options).TrainTo(path, report =>
                 {
                     reports.Add(report);
                     seconds = clock.Elapsed.TotalSeconds;
@@ -59,11 +50,6 @@ public static class TrainShapesCommand
                         context.Error.WriteLine($"epoch {report.Epoch}/{report.Epochs}: loss {report.TrainLoss:F4}, train accuracy {report.TrainAccuracy:P1}, validation accuracy {report.ValidationAccuracy:P1} ({seconds:F0} s)");
                 }, step);
             });
-            using (graph)
-            {
-                OnnxWriter.Save(graph!, path);
-                ModelMetadataWriter.WriteFor(path, ShapesTrainer.Metadata(options));
-            }
             EpochResult last = reports[^1];
             if (context.Json)
                 context.Output.WriteLine(JsonSerializer.Serialize(new { model = Path.GetFullPath(path), epochs = reports.Count, validation_accuracy = last.ValidationAccuracy, seconds }));

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Gaze.Datasets;
+using Gaze.Errors;
 using Gaze.Imaging;
+using Gaze.Models;
 using Gaze.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -18,13 +20,28 @@ public sealed class ShapesTrainer(ShapesTrainingOptions options)
     public static IReadOnlyList<string> Labels => ShapeClassNames.AllNames;
 
     /// <summary>The sidecar of a network trained with <paramref name="options"/>.</summary>
-    public static Models.ModelMetadata Metadata(ShapesTrainingOptions options) => Models.ModelMetadata.None with
+    public static ModelMetadata Metadata(ShapesTrainingOptions options) => ModelMetadata.None with
     {
         Name = $"Gaze shapes CNN ({options.Size}x{options.Size}, {Labels.Count} classes, seed {options.Seed})",
         Input = ShapesNetwork.InputConvention(options.Size),
         Labels = Labels,
         CamLayer = ShapesNetwork.CamLayer,
     };
+
+    /// <summary>Trains a new network and writes it to <paramref name="path"/> (ONNX) with its sidecar beside it.</summary>
+    /// <param name="path">The model file; it must end in .onnx.</param>
+    /// <param name="epochDone">Told after each epoch.</param>
+    /// <param name="stepDone">Told after each optimisation step.</param>
+    /// <param name="cancellation">Stops between steps; nothing is written then.</param>
+    /// <exception cref="InvalidOptionException">The path does not end in .onnx.</exception>
+    public void TrainTo(string path, Action<EpochResult>? epochDone = null, Action? stepDone = null, CancellationToken cancellation = default)
+    {
+        if (!path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new InvalidOptionException("--out", $"'{path}' should end in .onnx");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using OnnxGraph graph = Train(epochDone, stepDone, cancellation);
+        OnnxWriter.Save(graph, path);
+        ModelMetadataWriter.WriteFor(path, Metadata(options));
+    }
 
     /// <summary>Trains a new network and returns it (the caller disposes it).</summary>
     /// <param name="epochDone">Told after each epoch.</param>

@@ -1,3 +1,5 @@
+using Gaze.Errors;
+
 namespace Gaze.Training;
 
 /// <summary>How <see cref="ShapesTrainer"/> trains the shapes network; the defaults make the shipped model.</summary>
@@ -26,4 +28,17 @@ public sealed record ShapesTrainingOptions
 
     /// <summary>Held-out images scored after each epoch.</summary>
     public int ValidationImages { get; init; } = 500;
+
+    /// <summary>Optimisation steps over all epochs (for progress bars).</summary>
+    public int StepCount => Epochs * ((TrainingImages + BatchSize - 1) / BatchSize);
+
+    /// <summary>Checks the options that the command line exposes.</summary>
+    /// <returns>These options.</returns>
+    /// <exception cref="InvalidOptionException">A size that is not a multiple of 4 of at least 16, or a learning rate outside (0, 1).</exception>
+    public ShapesTrainingOptions Validate()
+    {
+        if (Size % 4 != 0 || Size < 16) throw new InvalidOptionException("--size", "must be a multiple of 4, at least 16");
+        if (!(LearningRate > 0 && LearningRate < 1)) throw new InvalidOptionException("--learning-rate", "must be between 0 and 1");
+        return this;
+    }
 }
