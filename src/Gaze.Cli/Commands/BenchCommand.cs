@@ -35,7 +35,7 @@ public static class BenchCommand
         {
             if (parse.GetValue(methodOptions.Method) is not null)
             {
-                AttributionMethod method = methodOptions.Parse(parse).Single();
+                AttributionMethod method = methodOptions.ParseSingle(parse);
                 return BenchMethod(context, parse.GetValue(model)!, method, parse.GetValue(methodOptions.Layer), parse.GetValue(image), parse.GetValue(batch), parse.GetValue(iterations));
             }
             int repeats = parse.GetValue(iterations) ?? 10;

@@ -33,7 +33,7 @@ public static class EvaluateCommand
             if (folder is not null && !File.Exists(Path.Combine(folder, AnnotationsFile.FileName)))
                 throw new InputFileNotFoundException(Path.Combine(folder, AnnotationsFile.FileName));
             string modelPath = DefaultModel.Resolve(parse.GetValue(model));
-            AttributionMethod method = methodOptions.Parse(parse).Single();
+            AttributionMethod method = methodOptions.ParseSingle(parse);
             using LoadedModel loaded = LoadedModel.Open(modelPath);
             IReadOnlyList<string> layers = method.UsesLayers ? loaded.ResolveLayers(parse.GetValue(methodOptions.Layer)) : [];
 

@@ -11,7 +11,6 @@ namespace Gaze.Cli.Commands;
 public sealed class MethodOptions
 {
     private readonly MethodRegistry registry;
-    private bool smoothing;
 
     /// <summary>Declares the options for the methods of <paramref name="registry"/>.</summary>
     /// <param name="registry">The methods offered.</param>
@@ -51,21 +50,23 @@ public sealed class MethodOptions
         command.Add(Method);
         command.Add(Layer);
         if (!withSmoothing) return;
-        smoothing = true;
         command.Add(AugSmooth);
         command.Add(EigenSmooth);
     }
 
-    /// <summary>The chosen methods, each checked against the options given.</summary>
-    /// <exception cref="Errors.InvalidOptionException">No or an unknown method, or a given option none of them takes.</exception>
-    public IReadOnlyList<AttributionMethod> Parse(ParseResult parse)
+    /// <summary>The chosen methods, by the registry's names (<c>all</c> for every one).</summary>
+    /// <exception cref="Errors.InvalidOptionException">No or an unknown method.</exception>
+    public IReadOnlyList<AttributionMethod> Parse(ParseResult parse) => registry.Parse(parse.GetValue(Method) ?? "");
+
+    /// <summary>
+    /// The one chosen method, checked against <c>--layer</c> (for commands without an <see cref="ExplanationRun"/>,
+    /// which checks its own request).
+    /// </summary>
+    /// <exception cref="Errors.InvalidOptionException">An unknown method, or <c>--layer</c> for a method without layers.</exception>
+    public AttributionMethod ParseSingle(ParseResult parse)
     {
-        IReadOnlyList<AttributionMethod> chosen = registry.Parse(parse.GetValue(Method) ?? "");
-        var given = new List<string>();
-        if (parse.GetValue(Layer) is not null) given.Add(Layer.Name);
-        if (smoothing && parse.GetValue(AugSmooth)) given.Add(AugSmooth.Name);
-        if (smoothing && parse.GetValue(EigenSmooth)) given.Add(EigenSmooth.Name);
-        MethodRegistry.RequireApplicable(chosen, given);
-        return chosen;
+        AttributionMethod method = registry.Get(parse.GetValue(Method) ?? "", Method.Name);
+        MethodRegistry.RequireApplicable([method], parse.GetValue(Layer) is null ? [] : [Layer.Name]);
+        return method;
     }
 }

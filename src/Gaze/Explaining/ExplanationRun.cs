@@ -117,7 +117,7 @@ public sealed class ExplanationRun : IDisposable
                 var clock = Stopwatch.StartNew();
                 using Explanation explanation = explainer.Explain(method, input, wanted);
                 double milliseconds = clock.Elapsed.TotalMilliseconds / images.Count;
-                imageWriters ??= images.Select((image, i) => writer.AddImage(image.Path, image.Image, Predictions(explanation.Scores, i))).ToList();
+                imageWriters ??= AddImages(images, writer, explanation.Scores);
                 for (int i = 0; i < images.Count; i++)
                 {
                     Heatmap heatmap = explanation.SourceHeatmap(i, preprocessor.GeometryFor(images[i].Image));
@@ -129,11 +129,14 @@ public sealed class ExplanationRun : IDisposable
         }
     }
 
-    /// <summary>Image <paramref name="image"/>'s best classes from the scores of an explanation's forward pass.</summary>
-    private List<Prediction> Predictions(Tensor scores, int image) =>
-        ClassRanking.FromScores(scores.narrow(0, image, 1), ReportedPredictions, model.Labels)[0]
+    /// <summary>Records the images with their best classes from the scores of an explanation's forward pass.</summary>
+    private List<ImageExplanationWriter> AddImages(List<(string Path, RgbImage Image)> images, ExplanationWriter writer, Tensor scores)
+    {
+        var ranked = ClassRanking.FromScores(scores, ReportedPredictions, model.Labels);
+        return images.Select((image, i) => writer.AddImage(image.Path, image.Image, ranked[i]
             .Select(c => new Prediction { Index = c.Index, Label = model.LabelOf(c.Index), Probability = c.Probability, Logit = c.Logit })
-            .ToList();
+            .ToList())).ToList();
+    }
 
     /// <summary>Frees the explainer's sessions.</summary>
     public void Dispose() => explainer.Dispose();
