@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Gaze.Attribution;
+using Gaze.Engine;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Onnx;
@@ -26,21 +27,25 @@ public static class BenchCommand
         var size = ModelArgument.Size();
         var methodOptions = new MethodOptions(app.Methods, defaultMethod: null, several: false, purpose: "Time an explanation method instead");
         var image = new Option<string?>("--image") { Description = "Benchmark on this image (default: random noise in the model's input convention)" };
+        var precision = ModelArgument.Precision();
+        var profile = new Option<bool>("--profile") { Description = "Show where Gaze's forward and forward+backward passes spend their time: the slowest operator types and nodes" };
         var command = new Command("bench", "Measure forward latency of Gaze against ONNX Runtime and the engine's per-node overhead, or an explanation method's cost")
         {
-            model, batch, iterations, size, image,
+            model, batch, iterations, size, image, profile, precision,
         };
         methodOptions.AddTo(command, withSmoothing: false);
         command.SetAction(parse => app.Execute(parse, context =>
         {
+            Precision numbers = ModelArgument.ParsePrecision(parse.GetValue(precision));
             if (parse.GetValue(methodOptions.Method) is not null)
             {
                 AttributionMethod method = methodOptions.ParseSingle(parse);
-                return BenchMethod(context, parse.GetValue(model)!, method, parse.GetValue(methodOptions.Layer), parse.GetValue(image), parse.GetValue(batch), parse.GetValue(iterations));
+                return BenchMethod(context, parse.GetValue(model)!, method, parse.GetValue(methodOptions.Layer), parse.GetValue(image), parse.GetValue(batch), parse.GetValue(iterations), numbers);
             }
             int repeats = parse.GetValue(iterations) ?? 10;
+            if (parse.GetValue(profile)) return Profile(context, parse.GetValue(model)!, parse.GetValue(batch), ModelArgument.ParseSize(parse.GetValue(size)), repeats, numbers);
             BenchmarkResult result = EngineBenchmark.Measure(parse.GetValue(model)!, parse.GetValue(batch),
-                ModelArgument.ParseSize(parse.GetValue(size)), repeats);
+                ModelArgument.ParseSize(parse.GetValue(size)), repeats, numbers);
             if (context.Json)
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(new
@@ -49,9 +54,12 @@ public static class BenchCommand
                     batch = result.Batch,
                     iterations = repeats,
                     threads = TorchSharp.torch.get_num_threads(),
+                    precision = PrecisionSupport.Name(numbers),
                     gaze_forward_ms = result.GazeMilliseconds,
                     onnxruntime_forward_ms = result.OnnxRuntimeMilliseconds,
                     gaze_to_onnxruntime = result.GazeMilliseconds / result.OnnxRuntimeMilliseconds,
+                    gaze_forward_backward_ms = result.ForwardBackwardMilliseconds,
+                    forward_backward_to_onnxruntime = result.ForwardBackwardMilliseconds / result.OnnxRuntimeMilliseconds,
                     nodes = result.Nodes,
                     engine_overhead_ms = result.WalkMilliseconds,
                     engine_overhead_percent = result.OverheadPercent,
@@ -59,9 +67,10 @@ public static class BenchCommand
                 }));
                 return ExitCodes.Success;
             }
-            var grid = new Table().AddColumns("batch", "Gaze forward", "ONNX Runtime forward", "ratio", "nodes", "engine overhead");
+            var grid = new Table().AddColumns("batch", "Gaze forward", "ONNX Runtime forward", "ratio", "Gaze forward+backward", "ratio", "nodes", "engine overhead");
             grid.AddRow(result.Batch.ToString(), $"{result.GazeMilliseconds:F1} ms", $"{result.OnnxRuntimeMilliseconds:F1} ms",
-                $"{result.GazeMilliseconds / result.OnnxRuntimeMilliseconds:F2}x", result.Nodes.ToString(),
+                $"{result.GazeMilliseconds / result.OnnxRuntimeMilliseconds:F2}x", $"{result.ForwardBackwardMilliseconds:F1} ms",
+                $"{result.ForwardBackwardMilliseconds / result.OnnxRuntimeMilliseconds:F2}x", result.Nodes.ToString(),
                 $"{result.WalkMilliseconds:F3} ms ({result.OverheadPercent:F2}%, {result.MicrosecondsPerNode:F2} µs/node)");
             context.Console.Write(grid);
             if (result.Note is not null) context.Note(result.Note);
@@ -70,9 +79,49 @@ public static class BenchCommand
         return command;
     }
 
-    private static int BenchMethod(CliContext context, string modelPath, AttributionMethod method, string? layerOption, string? imagePath, int batch, int? iterations)
+    private static int Profile(CliContext context, string modelPath, int batch, (int Height, int Width)? size, int iterations, Precision precision)
     {
-        using LoadedModel model = LoadedModel.Open(modelPath);
+        using LoadedModel model = LoadedModel.Open(modelPath, precision: precision);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var input = EngineBenchmark.RandomInput(model.Graph, batch, size);
+        EngineProfile inference = EngineProfiler.Measure(model.Graph, input, iterations, backward: false);
+        EngineProfile gradient = EngineProfiler.Measure(model.Graph, input, iterations, backward: true);
+        const int top = 12;
+        if (context.Json)
+        {
+            static object Entries(IEnumerable<OperatorTime> times) => times.Take(top).Select(t => new { name = t.Name, op = t.OpType, count = t.Count, ms = t.Milliseconds, percent = t.Percent });
+            context.Output.WriteLine(JsonSerializer.Serialize(new
+            {
+                model = modelPath,
+                batch,
+                iterations,
+                threads = TorchSharp.torch.get_num_threads(),
+                precision = PrecisionSupport.Name(precision),
+                gaze_forward_ms = inference.ForwardMilliseconds,
+                gradient_forward_ms = gradient.ForwardMilliseconds,
+                backward_ms = gradient.BackwardMilliseconds,
+                operators = Entries(inference.Operators),
+                nodes = Entries(inference.Nodes),
+                gradient_operators = Entries(gradient.Operators),
+            }));
+            return ExitCodes.Success;
+        }
+        void Show(string title, IEnumerable<OperatorTime> times, bool byNode)
+        {
+            var table = new Table { Title = new TableTitle(Markup.Escape(title)) }.AddColumns(byNode ? "node" : "operator", byNode ? "type" : "nodes", "ms per pass", "share");
+            foreach (var t in times.Take(top))
+                table.AddRow(Markup.Escape(t.Name), byNode ? t.OpType : t.Count.ToString(), $"{t.Milliseconds:F2}", $"{t.Percent:F1}%");
+            context.Console.Write(table);
+        }
+        Show($"Forward (inference), batch {batch}: {inference.ForwardMilliseconds:F1} ms", inference.Operators, byNode: false);
+        Show("Slowest nodes", inference.Nodes, byNode: true);
+        Show($"Forward recording gradients: {gradient.ForwardMilliseconds:F1} ms, then backward to the input: {gradient.BackwardMilliseconds:F1} ms", gradient.Operators, byNode: false);
+        return ExitCodes.Success;
+    }
+
+    private static int BenchMethod(CliContext context, string modelPath, AttributionMethod method, string? layerOption, string? imagePath, int batch, int? iterations, Precision precision)
+    {
+        using LoadedModel model = LoadedModel.Open(modelPath, precision: precision);
         IReadOnlyList<string> layers = method.UsesLayers ? model.ResolveLayers(layerOption) : [];
         RgbImage? picture = imagePath is null ? null : ImageDecoder.Load(imagePath);
         int repeats = iterations ?? (MethodBenchmark.IsPerturbation(method) ? 3 : 10);
@@ -90,9 +139,13 @@ public static class BenchCommand
                 batch,
                 iterations = repeats,
                 threads = TorchSharp.torch.get_num_threads(),
+                precision = PrecisionSupport.Name(precision),
                 forward_ms = Json(result.Forward),
                 forward_backward_ms = Json(result.ForwardBackward),
                 method_ms = Json(result.Method),
+                onnxruntime_forward_ms = Json(result.OnnxRuntimeForward),
+                method_to_onnxruntime_forward = result.Method.Median / result.OnnxRuntimeForward.Median,
+                method_to_forward = result.Method.Median / result.Forward.Median,
                 required_runs_ms = Json(result.RequiredRuns),
                 channels = result.Channels,
                 scoring_engine = AttributionOptions.Default.ScoreWithOnnxRuntime ? "onnxruntime" : "gaze",
@@ -100,9 +153,11 @@ public static class BenchCommand
             return ExitCodes.Success;
         }
         var grid = new Table { Title = new TableTitle(Markup.Escape($"{method.Name}{where}, batch {batch}, {repeats} runs")) }
-            .AddColumns("measure", "median", "min", "max", "÷ forward");
-        void Row(string name, Timing t) => grid.AddRow(name, $"{t.Median:F1} ms", $"{t.Min:F1} ms", $"{t.Max:F1} ms", $"{t.Median / result.Forward.Median:F2}x");
+            .AddColumns("measure", "median", "min", "max", "÷ forward", "÷ ONNX Runtime forward");
+        void Row(string name, Timing t) => grid.AddRow(name, $"{t.Median:F1} ms", $"{t.Min:F1} ms", $"{t.Max:F1} ms",
+            $"{t.Median / result.Forward.Median:F2}x", $"{t.Median / result.OnnxRuntimeForward.Median:F2}x");
         Row("forward", result.Forward);
+        Row("ONNX Runtime forward", result.OnnxRuntimeForward);
         Row("forward+backward", result.ForwardBackward);
         Row(method.Name, result.Method);
         if (result.RequiredRuns is { } required) Row($"{result.Channels} scoring runs it needs", required);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Gaze.Engine;
 using Gaze.Onnx;
 using Gaze.Onnx.Runtime;
 using Spectre.Console;
@@ -19,7 +20,8 @@ public static class CheckCommand
         var batch = ModelArgument.Batch();
         var size = ModelArgument.Size();
         var seed = new Option<int>("--seed") { Description = "Seed of the random input", DefaultValueFactory = _ => 0 };
-        var command = new Command("check", "Compare Gaze's import of a model with ONNX Runtime on random input") { model, batch, size, seed };
+        var precision = ModelArgument.Precision();
+        var command = new Command("check", "Compare Gaze's import of a model with ONNX Runtime on random input") { model, batch, size, seed, precision };
         command.SetAction(parse => app.Execute(parse, context =>
         {
             ParityReport report = ParityCheck.Run(parse.GetValue(model)!, new ParityOptions
@@ -27,6 +29,7 @@ public static class CheckCommand
                 Batch = parse.GetValue(batch),
                 Size = ModelArgument.ParseSize(parse.GetValue(size)),
                 Seed = parse.GetValue(seed),
+                Precision = ModelArgument.ParsePrecision(parse.GetValue(precision)),
             });
             if (context.Json)
             {
@@ -35,6 +38,7 @@ public static class CheckCommand
                     model = report.ModelPath,
                     input_shape = report.InputShape,
                     float16 = report.IsFloat16,
+                    precision = PrecisionSupport.Name(report.Precision),
                     tolerance = report.Tolerance,
                     passed = report.Passed,
                     gradient_finite = report.GradientFinite,
@@ -53,7 +57,7 @@ public static class CheckCommand
                         output.RelativeDifference <= report.Tolerance ? "ok" : "DIFFERS");
                 }
                 context.Console.Write(grid);
-                context.Output.WriteLine($"input {string.Join("x", report.InputShape)}, tolerance {report.Tolerance:G3} relative{(report.IsFloat16 ? " (float16 model)" : "")}");
+                context.Output.WriteLine($"input {string.Join("x", report.InputShape)}, tolerance {report.Tolerance:G3} relative{(report.IsFloat16 ? " (float16 model)" : "")}{(report.Precision == Precision.BFloat16 ? " (bf16)" : "")}");
                 if (report.GradientFinite is bool finite)
                     context.Output.WriteLine($"input gradient: {(finite ? "finite" : "NOT finite")}, {(report.GradientNonZero == true ? "non-zero" : "ZERO")}");
                 foreach (string note in report.Notes) context.Note(note);

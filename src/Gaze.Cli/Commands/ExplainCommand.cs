@@ -34,9 +34,10 @@ public static class ExplainCommand
             CustomParser = result => OptionParsers.Fraction(result, "--opacity"),
         };
         var inputOptions = new InputOptions();
+        var precision = ModelArgument.Precision();
         var command = new Command("explain", "Explain images: overlays, heatmaps (.npy), results.json and report.html")
         {
-            images, model, target, output, overwrite, batch, colormap, opacity,
+            images, model, target, output, overwrite, batch, colormap, opacity, precision,
         };
         methodOptions.AddTo(command, withSmoothing: true);
         inputOptions.AddTo(command);
@@ -56,7 +57,8 @@ public static class ExplainCommand
                 Overwrite = parse.GetValue(overwrite),
             };
             IReadOnlyList<string> paths = ImageFiles.Expand(parse.GetValue(images)!);
-            using LoadedModel loaded = LoadedModel.Open(DefaultModel.Resolve(parse.GetValue(model)), inputOptions.Overrides(parse));
+            using LoadedModel loaded = LoadedModel.Open(DefaultModel.Resolve(parse.GetValue(model)), inputOptions.Overrides(parse),
+                ModelArgument.ParsePrecision(parse.GetValue(precision)));
             ExplanationRunResult result = ExplanationProgress.Run(context, loaded, request, paths);
             Print(context, result);
             if (result.Failures == 0) return ExitCodes.Success;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Gaze.Engine;
 using Gaze.Errors;
 
 namespace Gaze.Cli.Commands;
@@ -22,6 +23,22 @@ public static class ModelArgument
 
     /// <summary>A <c>--size H,W</c> option, parsed with <see cref="ParseSize"/>.</summary>
     public static Option<string?> Size() => new("--size") { Description = "Input height and width, e.g. 224,224 (default: the model's declared size)", HelpName = "H,W" };
+
+    /// <summary>A <c>--precision fp32|bf16</c> option, parsed with <see cref="ParsePrecision"/>.</summary>
+    public static Option<string?> Precision() => new("--precision")
+    {
+        Description = "Number format of convolutions and matrix products: fp32 (default) or bf16 (CPUs with AVX-512-BF16 or AMX; faster, about 3 significant digits)",
+        HelpName = "fp32|bf16",
+    };
+
+    /// <summary>Parses the <c>--precision</c> value (default fp32) and checks that this CPU runs it.</summary>
+    public static Precision ParsePrecision(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return Gaze.Engine.Precision.Float32;
+        Precision precision = PrecisionSupport.Parse(text);
+        PrecisionSupport.Require(precision);
+        return precision;
+    }
 
     /// <summary>Parses <c>H,W</c> (or one number for a square).</summary>
     public static (int Height, int Width)? ParseSize(string? text, string option = "--size")

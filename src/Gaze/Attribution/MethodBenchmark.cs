@@ -1,6 +1,8 @@
+using Gaze.Engine;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Onnx;
+using Gaze.Onnx.Runtime;
 using static TorchSharp.torch;
 
 namespace Gaze.Attribution;
@@ -9,13 +11,14 @@ namespace Gaze.Attribution;
 /// <param name="Forward">Gaze's forward pass.</param>
 /// <param name="ForwardBackward">Gaze's forward pass plus the backward pass of the target scores down to the input (no parameter gradients).</param>
 /// <param name="Method">The method's whole computation, as <see cref="Explainer"/> runs it.</param>
+/// <param name="OnnxRuntimeForward">ONNX Runtime's forward pass of the same batch (the yardstick of the engine's speed).</param>
 /// <param name="RequiredRuns">
 /// For methods that score perturbations of a layer's channels, the forward runs they need on the engine they score
 /// with: one per channel on the whole network (input scoring, Score-CAM) or on the part after the layer (layer
 /// scoring, Ablation-CAM), in the method's batches; else null.
 /// </param>
 /// <param name="Channels">The first target layer's channel count, or null for methods without layers.</param>
-public sealed record MethodBenchmarkResult(Timing Forward, Timing ForwardBackward, Timing Method, Timing? RequiredRuns, long? Channels);
+public sealed record MethodBenchmarkResult(Timing Forward, Timing ForwardBackward, Timing Method, Timing OnnxRuntimeForward, Timing? RequiredRuns, long? Channels);
 
 /// <summary>Times an explanation method against the network's own forward and backward passes.</summary>
 public static class MethodBenchmark
@@ -64,6 +67,7 @@ public static class MethodBenchmark
         }
         long? channels = activations?.shape[1];
 
+        using var onnxRuntime = OnnxRuntimeForward.Create(graph, input);
         var actions = new List<Action>
         {
             () =>
@@ -81,6 +85,7 @@ public static class MethodBenchmark
                 using var inner = NewDisposeScope();
                 using Explanation explanation = explainer.Explain(method, input, targets);
             },
+            onnxRuntime.Run,
         };
         int batchSize = context.Options.BatchSize;
         if (channels is long k && method.Needs.HasFlag(MethodNeeds.InputScoring))
@@ -93,7 +98,7 @@ public static class MethodBenchmark
             actions.Add(() => ScoreCopies(kl, input.shape[0], batchSize, b => score(0, RepeatFirst(activations, b), targets[0])));
         }
         Timing[] timings = Timing.Interleaved(iterations, [.. actions]);
-        return new MethodBenchmarkResult(timings[0], timings[1], timings[2], timings.Length > 3 ? timings[3] : null, channels);
+        return new MethodBenchmarkResult(timings[0], timings[1], timings[2], timings[3], timings.Length > 4 ? timings[4] : null, channels);
     }
 
     /// <summary>Scores <paramref name="channels"/> copies per image, <paramref name="batchSize"/> at a time.</summary>

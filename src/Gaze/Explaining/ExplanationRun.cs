@@ -61,6 +61,7 @@ public sealed class ExplanationRun : IDisposable
         AugSmooth = request.AugSmooth,
         EigenSmooth = request.EigenSmooth,
         Threads = get_num_threads(),
+        Precision = Engine.PrecisionSupport.Name(model.Graph.Precision),
     };
 
     /// <summary>

@@ -24,11 +24,14 @@ public sealed class LoadedModel : IDisposable
     /// Reads the sidecar, applies <paramref name="overrides"/> and loads the graph. Nothing runs until
     /// <see cref="Layers"/> is first used.
     /// </summary>
+    /// <param name="path">The ONNX file.</param>
+    /// <param name="overrides">Input convention settings given on the command line.</param>
+    /// <param name="precision">The number format of the graph's convolutions and matrix products.</param>
     /// <exception cref="Errors.GazeException">A missing or malformed model or sidecar, or an invalid override (one-line message naming it).</exception>
-    public static LoadedModel Open(string path, ModelInputOverrides? overrides = null)
+    public static LoadedModel Open(string path, ModelInputOverrides? overrides = null, Engine.Precision precision = Engine.Precision.Float32)
     {
         ModelMetadata metadata = ModelMetadataReader.ReadFor(path);
-        OnnxGraph graph = OnnxGraph.Load(path);
+        OnnxGraph graph = OnnxGraph.Load(path, precision);
         try
         {
             ModelInput input = metadata.Input ?? ModelInput.Default with { Size = DeclaredSize(graph) ?? ModelInput.Default.Size };

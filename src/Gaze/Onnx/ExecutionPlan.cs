@@ -1,3 +1,4 @@
+using Gaze.Engine;
 using Gaze.Errors;
 using Gaze.Onnx.Operators;
 using Gaze.Onnx.Proto;
@@ -55,7 +56,7 @@ internal sealed class ExecutionPlan
     /// are null). Unsupported attribute values are collected into <paramref name="unsupported"/> instead of thrown.
     /// </summary>
     public static ExecutionPlan Build(GraphLayout layout, Tensor?[] initial, int opset, string modelPath, bool fixedBatchOfOne,
-        IReadOnlySet<int> keptSlots, List<Tensor> kept, List<(string Operator, string FirstNode)> unsupported)
+        IReadOnlySet<int> keptSlots, List<Tensor> kept, List<(string Operator, string FirstNode)> unsupported, Precision precision)
     {
         var values = (Tensor?[])initial.Clone();
         var nodes = new List<PlanNode>();
@@ -63,7 +64,7 @@ internal sealed class ExecutionPlan
         for (int n = 0; n < layout.Nodes.Length; n++)
         {
             var proto = layout.Nodes[n];
-            var context = new NodeContext(proto, opset, modelPath, name => values[layout.SlotOf[name]], fixedBatchOfOne, kept);
+            var context = new NodeContext(proto, opset, modelPath, name => values[layout.SlotOf[name]], fixedBatchOfOne, kept, precision);
             OnnxOperator op;
             try
             {
@@ -117,12 +118,15 @@ internal sealed class ExecutionPlan
         bool[]? requireGrad, bool[] produced, Action<int, Tensor>? observe = null)
     {
         int executed = 0;
-        foreach (var node in Nodes)
+        long[]? ticks = context.NodeTicks;
+        for (int index = 0; index < Nodes.Length; index++)
         {
+            var node = Nodes[index];
             if (dirty is not null && !ReadsAny(node.Inputs, dirty)) continue;
             if (replaced is not null && WritesOnly(node.Outputs, replaced)) continue;
 
             Tensor?[]? saved = replaced is null ? null : SaveReplaced(values, node.Outputs, replaced);
+            long started = ticks is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 node.Operator.Run(new OperatorIO(values, node.Inputs, node.Outputs, context));
@@ -133,6 +137,7 @@ internal sealed class ExecutionPlan
                 if (message.Length > 300) message = message[..300] + "...";
                 throw new ModelExecutionException(context.ModelPath, NodeContext.Describe(node.Proto), node.OpType, message, e);
             }
+            if (ticks is not null) ticks[index] += System.Diagnostics.Stopwatch.GetTimestamp() - started;
             executed++;
             SeparateOutputs(values, node.Inputs, node.Outputs);
 

@@ -1,3 +1,4 @@
+using Gaze.Engine;
 using Gaze.Errors;
 using Gaze.Onnx.Operators;
 using Gaze.Onnx.Proto;
@@ -25,8 +26,9 @@ public sealed class OnnxGraph : IDisposable
     private readonly List<(int Slot, Parameter Parameter)> parameters = [];
     private bool disposed;
 
-    private OnnxGraph(string path, ModelProto model, GraphLayout layout, int opset)
+    private OnnxGraph(string path, ModelProto model, GraphLayout layout, int opset, Precision precision)
     {
+        Precision = precision;
         ModelPath = path;
         Model = model;
         this.layout = layout;
@@ -55,6 +57,9 @@ public sealed class OnnxGraph : IDisposable
 
     /// <summary>The model file the graph was loaded from.</summary>
     public string ModelPath { get; }
+
+    /// <summary>The number format of the graph's convolutions and matrix products.</summary>
+    public Precision Precision { get; }
 
     /// <summary>The default-domain opset version the model imports.</summary>
     public int OpsetVersion { get; }
@@ -96,15 +101,23 @@ public sealed class OnnxGraph : IDisposable
     internal ExecutionPlan Plan => plan;
 
     /// <summary>Loads the model at <paramref name="path"/> and prepares it to run.</summary>
+    /// <param name="path">The ONNX file.</param>
+    /// <param name="precision">The number format of convolutions and matrix products.</param>
     /// <exception cref="InputFileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="UnsupportedPrecisionException"><paramref name="precision"/> cannot run on this CPU.</exception>
     /// <exception cref="ModelFormatException">Not a readable ONNX model (empty, truncated, text, missing external data ...).</exception>
     /// <exception cref="UnsupportedOperatorException">The model uses operators Gaze does not implement (all are listed).</exception>
-    public static OnnxGraph Load(string path) => FromModel(OnnxModelReader.Read(path), path);
+    public static OnnxGraph Load(string path, Precision precision = Precision.Float32)
+    {
+        PrecisionSupport.Require(precision);
+        return FromModel(OnnxModelReader.Read(path), path, precision);
+    }
 
     /// <summary>Prepares an in-memory model (e.g. one Gaze built to train); <paramref name="path"/> names it in messages.</summary>
-    internal static OnnxGraph FromModel(ModelProto model, string path)
+    internal static OnnxGraph FromModel(ModelProto model, string path, Precision precision = Precision.Float32)
     {
-        Engine.NnpackSwitch.DisableOnce();
+        NnpackSwitch.DisableOnce();
+        HeapTuning.ApplyOnce();
         int opset = (int)(model.OpsetImport.FirstOrDefault(o => OperatorRegistry.IsDefaultDomain(o.Domain))?.Version ?? 1);
 
         // Unknown operators are reported before anything heavy happens, all at once.
@@ -118,7 +131,7 @@ public sealed class OnnxGraph : IDisposable
         if (unsupported.Count > 0) throw new UnsupportedOperatorException(path, unsupported);
 
         var layout = GraphLayout.Create(model.Graph, path);
-        var graph = new OnnxGraph(path, model, layout, opset);
+        var graph = new OnnxGraph(path, model, layout, opset, precision);
         try
         {
             graph.LoadInitializers();
@@ -321,7 +334,7 @@ public sealed class OnnxGraph : IDisposable
         }
 
         var produced = new bool[slots];
-        int executed = plan.Execute(values, new RunContext(ModelPath, options.ReluBackward), keep, replaced, dirty, requireGrad, produced);
+        int executed = plan.Execute(values, new RunContext(ModelPath, options.ReluBackward, options.NodeTicks), keep, replaced, dirty, requireGrad, produced);
 
         // Hand back tensors this run created as they are; anything else (constants, caller tensors) as an alias,
         // so disposing the run never frees a weight or the caller's tensor.
@@ -399,7 +412,7 @@ public sealed class OnnxGraph : IDisposable
         ExecutionPlan built;
         using (var scope = torch.NewDisposeScope())
         {
-            built = ExecutionPlan.Build(layout, initial, OpsetVersion, ModelPath, fixedBatchOfOne, alwaysKept, newKept, unsupported);
+            built = ExecutionPlan.Build(layout, initial, OpsetVersion, ModelPath, fixedBatchOfOne, alwaysKept, newKept, unsupported, Precision);
             var keep = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
             foreach (var t in built.Constants) if (t is not null) keep.Add(t);
             foreach (var t in newKept) keep.Add(t);

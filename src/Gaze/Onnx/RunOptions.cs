@@ -40,5 +40,8 @@ public sealed class RunOptions
     /// <summary>A backward pass for every ReLU and ReLU-like Clip in this run (see <see cref="ReluBackward"/>).</summary>
     public ReluBackwardHook? ReluBackward { get; init; }
 
+    /// <summary>When set, every executed node adds its time here, by plan index (see <see cref="Runtime.EngineProfiler"/>).</summary>
+    internal long[]? NodeTicks { get; init; }
+
     internal bool RecordsGradients => Gradients || InputGradient;
 }

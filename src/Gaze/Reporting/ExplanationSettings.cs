@@ -36,4 +36,8 @@ public sealed record ExplanationSettings
     /// <summary>CPU threads the engine used.</summary>
     [JsonPropertyName("threads")]
     public required int Threads { get; init; }
+
+    /// <summary>The number format of the engine's convolutions and matrix products: fp32 or bf16.</summary>
+    [JsonPropertyName("precision")]
+    public string Precision { get; init; } = "fp32";
 }

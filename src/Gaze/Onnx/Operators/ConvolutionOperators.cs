@@ -77,18 +77,34 @@ internal sealed class ConvolutionAttributes(NodeContext node)
     }
 }
 
-/// <summary>Conv: 1-D, 2-D and 3-D convolution with groups, dilations, strides, explicit or automatic padding.</summary>
+/// <summary>
+/// Conv: 1-D, 2-D and 3-D convolution with groups, dilations, strides, explicit or automatic padding. 2-D
+/// convolutions run channels-last (<see cref="ChannelsLast"/>), in the graph's <see cref="Engine.Precision"/>.
+/// </summary>
 internal sealed class ConvOperator : SingleOutputOperator
 {
     private readonly ConvolutionAttributes attributes;
+    private readonly Engine.Precision precision;
 
-    public ConvOperator(NodeContext node) => attributes = new ConvolutionAttributes(node);
+    /// <summary>A constant weight and bias prepared once at load (layout and number format); null when they vary (training).</summary>
+    private readonly Tensor? preparedWeight, preparedBias;
+
+    public ConvOperator(NodeContext node)
+    {
+        attributes = new ConvolutionAttributes(node);
+        precision = node.Precision;
+        if (node.Constant(1) is { } w && (!node.HasInput(2) || node.Constant(2) is not null))
+        {
+            preparedWeight = node.KeepDerived(w, MatrixPrecision.In(ChannelsLast.Of(w), precision));
+            if (node.Constant(2) is { } b) preparedBias = node.KeepDerived(b, MatrixPrecision.In(b, precision));
+        }
+    }
 
     protected override Tensor Compute(in OperatorIO io)
     {
-        var x = io.Input(0);
-        var w = io.Input(1);
-        var b = io.OptionalInput(2);
+        var x = MatrixPrecision.In(ChannelsLast.Of(io.Input(0)), precision);
+        var w = preparedWeight ?? MatrixPrecision.In(io.Input(1), precision);
+        var b = preparedWeight is null ? MatrixPrecision.OptionalIn(io.OptionalInput(2), precision) : preparedBias;
         var (spatial, kernel, s, d) = attributes.For(x, w, "Conv");
         long groups = attributes.Groups;
         var (begin, end) = SpatialPadding.Resolve(attributes.AutoPad, attributes.Pads, x.shape.AsSpan(2), kernel, s, d);
@@ -108,7 +124,7 @@ internal sealed class ConvOperator : SingleOutputOperator
             2 => F.conv2d(x, w, b, s, padding, d, groups),
             _ => F.conv3d(x, w, b, s, padding, d, groups),
         };
-        return padded ? y.narrow(1, 0, outChannels) : y;
+        return MatrixPrecision.Out(padded ? y.narrow(1, 0, outChannels) : y);
     }
 }
 
@@ -121,18 +137,21 @@ internal sealed class ConvTransposeOperator : SingleOutputOperator
     private readonly ConvolutionAttributes attributes;
     private readonly long[]? outputPadding, outputShape;
 
+    private readonly Engine.Precision precision;
+
     public ConvTransposeOperator(NodeContext node)
     {
         attributes = new ConvolutionAttributes(node);
+        precision = node.Precision;
         outputPadding = node.Ints("output_padding");
         outputShape = node.Ints("output_shape");
     }
 
     protected override Tensor Compute(in OperatorIO io)
     {
-        var x = io.Input(0);
-        var w = io.Input(1);
-        var b = io.OptionalInput(2);
+        var x = MatrixPrecision.In(io.Input(0), precision);
+        var w = MatrixPrecision.In(io.Input(1), precision);
+        var b = MatrixPrecision.OptionalIn(io.OptionalInput(2), precision);
         var (spatial, kernel, s, d) = attributes.For(x, w, "ConvTranspose");
         long groups = attributes.Groups;
         long[] extra = SpatialPadding.PerAxis(outputPadding, spatial, 0);
@@ -176,7 +195,7 @@ internal sealed class ConvTransposeOperator : SingleOutputOperator
                 y = y.add(b.reshape(shape));
             }
         }
-        return oneD ? y.squeeze(-1) : y;
+        return MatrixPrecision.Out(oneD ? y.squeeze(-1) : y);
     }
 
     /// <summary>How much to remove at the beginning and end of each axis of the full transposed convolution

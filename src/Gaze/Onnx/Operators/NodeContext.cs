@@ -1,3 +1,4 @@
+using Gaze.Engine;
 using Gaze.Onnx.Proto;
 using static TorchSharp.torch;
 
@@ -13,8 +14,10 @@ internal sealed class NodeContext
     private readonly Func<string, Tensor?> constantLookup;
     private readonly List<Tensor> kept;
 
-    public NodeContext(NodeProto node, int opset, string modelPath, Func<string, Tensor?> constantLookup, bool fixedBatchOfOne, List<Tensor> kept)
+    public NodeContext(NodeProto node, int opset, string modelPath, Func<string, Tensor?> constantLookup, bool fixedBatchOfOne, List<Tensor> kept,
+        Precision precision = Precision.Float32)
     {
+        Precision = precision;
         this.kept = kept;
         Node = node;
         Opset = opset;
@@ -39,6 +42,9 @@ internal sealed class NodeContext
     /// leading 1 in a constant target shape follow the actual batch, so such models still run on batches.
     /// </summary>
     public bool FixedBatchOfOne { get; }
+
+    /// <summary>The number format of convolutions and matrix products (see <see cref="MatrixPrecision"/>).</summary>
+    public Precision Precision { get; }
 
     /// <summary>The node's op type.</summary>
     public string OpType => Node.OpType;
@@ -90,6 +96,13 @@ internal sealed class NodeContext
         kept.Add(tensor);
         return tensor;
     }
+
+    /// <summary>
+    /// Keeps <paramref name="derived"/> (see <see cref="Keep"/>) when it is a new tensor made from the constant
+    /// <paramref name="source"/>; when the preparation had nothing to change and handed back the source itself, the
+    /// graph already owns it.
+    /// </summary>
+    public Tensor KeepDerived(Tensor source, Tensor derived) => ReferenceEquals(source, derived) ? derived : Keep(derived);
 
     /// <summary>The attribute itself (for Constant's many value forms).</summary>
     public AttributeProto? Attribute(string name) => attributes.GetValueOrDefault(name);

@@ -36,8 +36,11 @@ internal sealed class BinaryOperator(Func<Tensor, Tensor, Tensor> function) : On
 }
 
 /// <summary>State shared by all operators during one run.</summary>
-internal sealed class RunContext(string modelPath, ReluBackwardHook? reluBackward)
+internal sealed class RunContext(string modelPath, ReluBackwardHook? reluBackward, long[]? nodeTicks = null)
 {
+    /// <summary>When set, each executed node adds its <see cref="System.Diagnostics.Stopwatch"/> ticks here, by plan index (profiling).</summary>
+    public long[]? NodeTicks { get; } = nodeTicks;
+
     /// <summary>The model file, for error messages.</summary>
     public string ModelPath { get; } = modelPath;
 

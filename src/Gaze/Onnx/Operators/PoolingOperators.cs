@@ -56,11 +56,7 @@ internal sealed class PoolOperator : SingleOutputOperator
 
         bool native = SpatialPadding.IsSymmetric(begin, end) && begin.Select((p, i) => p <= k[i] / 2).All(ok => ok);
         Tensor y;
-        if (isMax && k.Length == 2 && !x.requires_grad && d[0] == 1 && d[1] == 1 && FitsExactly(x, k, s, begin, end))
-        {
-            y = SlicedMax(x, k, s, begin, end);
-        }
-        else if (isMax)
+        if (isMax)
         {
             long[] padding = begin;
             if (!native)
@@ -89,38 +85,6 @@ internal sealed class PoolOperator : SingleOutputOperator
             }
         }
         return oneD ? y.squeeze(-1) : y;
-    }
-
-    /// <summary>True when every window lies inside the padded input (no ceil_mode extension beyond it).</summary>
-    private bool FitsExactly(Tensor x, long[] k, long[] s, long[] begin, long[] end)
-    {
-        if (!ceilMode) return true;
-        for (int i = 0; i < 2; i++)
-            if ((x.shape[2 + i] + begin[i] + end[i] - k[i]) % s[i] != 0) return false;
-        return true;
-    }
-
-    /// <summary>
-    /// Max pooling as the element-wise maximum of the k_h x k_w strided views of the input: the same values as
-    /// libtorch's max_pool2d, several times faster on CPU for small kernels. Used only when no gradient is recorded
-    /// (at ties its backward pass would split the gradient where max_pool2d picks one element).
-    /// </summary>
-    private static Tensor SlicedMax(Tensor x, long[] k, long[] s, long[] begin, long[] end)
-    {
-        if (begin.Any(p => p != 0) || end.Any(p => p != 0))
-            x = F.pad(x, Values.TorchPadList(begin, end), value: double.NegativeInfinity);
-        long outH = (x.shape[2] - k[0]) / s[0] + 1, outW = (x.shape[3] - k[1]) / s[1] + 1;
-        Tensor? result = null;
-        for (long i = 0; i < k[0]; i++)
-        {
-            var rows = x.slice(2, i, i + s[0] * (outH - 1) + 1, s[0]);
-            for (long j = 0; j < k[1]; j++)
-            {
-                var window = rows.slice(3, j, j + s[1] * (outW - 1) + 1, s[1]);
-                result = result is null ? window : result.maximum(window);
-            }
-        }
-        return result!.contiguous();
     }
 
     private Tensor Average(Tensor x, long[] k, long[] s, long[] padding, bool includePad) =>

@@ -1,6 +1,6 @@
 namespace Gaze.Onnx.Runtime;
 
-/// <summary>Forward latency of Gaze and ONNX Runtime on one model, and the engine's own per-node overhead.</summary>
+/// <summary>Forward latency of Gaze and ONNX Runtime on one model, Gaze's forward+backward pass, and the engine's own per-node overhead.</summary>
 /// <param name="ModelPath">The model.</param>
 /// <param name="Batch">Batch size.</param>
 /// <param name="GazeMilliseconds">Median Gaze forward time (inference run, no gradients).</param>
@@ -12,6 +12,12 @@ namespace Gaze.Onnx.Runtime;
 public sealed record BenchmarkResult(string ModelPath, int Batch, double GazeMilliseconds, double OnnxRuntimeMilliseconds,
     int Nodes, double WalkMilliseconds, string? Note)
 {
+    /// <summary>
+    /// Median time of Gaze's forward pass recording gradients plus the backward pass from each sample's top score to
+    /// the input (what gradient attributions pay per batch).
+    /// </summary>
+    public double ForwardBackwardMilliseconds { get; init; }
+
     /// <summary>Engine overhead as a share of Gaze's forward time, in percent.</summary>
     public double OverheadPercent => 100 * WalkMilliseconds / GazeMilliseconds;
 

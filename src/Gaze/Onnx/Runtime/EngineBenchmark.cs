@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gaze.Engine;
 using Gaze.Onnx.Operators;
 using Gaze.Onnx.Proto;
 using Google.Protobuf;
@@ -11,8 +12,9 @@ using Tensor = TorchSharp.torch.Tensor;
 namespace Gaze.Onnx.Runtime;
 
 /// <summary>
-/// Measures forward latency of Gaze against ONNX Runtime in one process (figures vary between machines and runs;
-/// compare ratios measured together) and the per-node overhead of Gaze's graph walk.
+/// Measures Gaze's forward and forward+backward passes against ONNX Runtime's forward pass in one process, in
+/// interleaved rounds so that a shared machine's changing load affects all three alike (compare the ratios; absolute
+/// figures vary between runs), and the per-node overhead of Gaze's graph walk.
 /// </summary>
 public static class EngineBenchmark
 {
@@ -20,24 +22,47 @@ public static class EngineBenchmark
     /// <param name="modelPath">The model.</param>
     /// <param name="batch">Batch size.</param>
     /// <param name="size">Spatial size for image inputs (null: declared, else 224x224).</param>
-    /// <param name="iterations">Timed repetitions per engine (after two warm-up runs); the median is reported.</param>
-    public static BenchmarkResult Measure(string modelPath, int batch, (int Height, int Width)? size = null, int iterations = 10)
+    /// <param name="iterations">Timed rounds (after one warm-up round); medians are reported.</param>
+    /// <param name="precision">The number format of Gaze's convolutions and matrix products.</param>
+    public static BenchmarkResult Measure(string modelPath, int batch, (int Height, int Width)? size = null, int iterations = 10,
+        Precision precision = Precision.Float32)
     {
-        using var graph = OnnxGraph.Load(modelPath);
-        using var scope = torch.NewDisposeScope();
-        var declared = graph.Inputs[0];
-        long[] shape = declared.ConcreteShape(batch, size);
-        var generator = new torch.Generator(1);
-        var input = torch.rand(shape, generator: generator).mul(255);
+        using var graph = OnnxGraph.Load(modelPath, precision);
+        return Measure(graph, batch, size, iterations);
+    }
 
-        double gaze = Median(iterations, () =>
-        {
-            using var inner = torch.NewDisposeScope();
-            using var run = graph.Run(input);
-        });
+    /// <summary>Measures a loaded <paramref name="graph"/> (see <see cref="Measure(string, int, ValueTuple{int, int}?, int, Precision)"/>).</summary>
+    public static BenchmarkResult Measure(OnnxGraph graph, int batch, (int Height, int Width)? size, int iterations)
+    {
+        using var scope = torch.NewDisposeScope();
+        var input = RandomInput(graph, batch, size);
+        using var onnxRuntime = OnnxRuntimeForward.Create(graph, input);
+        Timing[] timings = Timing.Interleaved(iterations,
+            () =>
+            {
+                using var inner = torch.NewDisposeScope();
+                using var run = graph.Run(input);
+            },
+            onnxRuntime.Run,
+            () =>
+            {
+                using var inner = torch.NewDisposeScope();
+                using var run = graph.Run(input, new RunOptions { InputGradient = true });
+                Gradients.Of(run.Scores.max(1).values.sum(), run.Inputs[0]);
+            });
         double walk = MeasureWalk(graph, input, iterations);
-        var (ort, note) = MeasureOnnxRuntime(graph, input, iterations);
-        return new BenchmarkResult(modelPath, batch, gaze, ort, graph.RuntimeNodeCount, walk, note);
+        return new BenchmarkResult(graph.ModelPath, batch, timings[0].Median, timings[1].Median, graph.RuntimeNodeCount, walk, onnxRuntime.Note)
+        {
+            ForwardBackwardMilliseconds = timings[2].Median,
+        };
+    }
+
+    /// <summary>Seeded uniform noise in [0, 255) of the graph's first input shape, so that runs are comparable.</summary>
+    public static Tensor RandomInput(OnnxGraph graph, int batch, (int Height, int Width)? size)
+    {
+        long[] shape = graph.Inputs[0].ConcreteShape(batch, size);
+        var generator = new torch.Generator(1);
+        return torch.rand(shape, generator: generator).mul(255);
     }
 
     /// <summary>Times a run whose operators only hand back results stored from a real run.</summary>
@@ -57,54 +82,6 @@ public static class EngineBenchmark
             using var inner = torch.NewDisposeScope();
             using var run = graph.Run(input);
         }));
-    }
-
-    private static (double Milliseconds, string? Note) MeasureOnnxRuntime(OnnxGraph graph, Tensor input, int iterations)
-    {
-        var declared = graph.Inputs[0];
-        long batch = input.shape[0];
-        float[] values = input.contiguous().data<float>().ToArray();
-        int[] dims = input.shape.Select(d => (int)d).ToArray();
-        string? note = null;
-        // Quiet logging: a failed whole-batch attempt is expected for models that hard-code their batch.
-        using var options = RuntimeSessions.Options();
-        options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
-
-        // Models that declare a fixed batch or size get a copy with symbolic sizes; if that copy cannot run the
-        // batch (a hard-coded Reshape), samples run one by one.
-        var model = graph.Model.Clone();
-        bool relaxed = declared.Shape is { } s && s.Select((d, i) => d is long v && v != input.shape[i]).Any(x => x);
-        if (relaxed)
-        {
-            foreach (var v in model.Graph.Input.Where(v => v.Name == declared.Name).Concat(model.Graph.Output))
-            {
-                var d = v.Type?.TensorType?.Shape?.Dim;
-                if (d is { Count: > 0 }) d[0] = new TensorShapeProto.Types.Dimension { DimParam = "batch" };
-            }
-            RuntimeSessions.RelaxSizes(model, graph);
-        }
-        using var session = new InferenceSession(model.ToByteArray(), options);
-
-        NamedOnnxValue Feed(float[] data, int[] shape) => declared.ElementType == OnnxDataType.Float16
-            ? NamedOnnxValue.CreateFromTensor(declared.Name, new DenseTensor<Float16>(data.Select(x => (Float16)x).ToArray(), shape))
-            : NamedOnnxValue.CreateFromTensor(declared.Name, new DenseTensor<float>(data, shape));
-
-        var whole = new[] { Feed(values, dims) };
-        try
-        {
-            using var probe = session.Run(whole);
-        }
-        catch (OnnxRuntimeException)
-        {
-            int[] one = (int[])dims.Clone();
-            one[0] = 1;
-            int per = values.Length / (int)batch;
-            var samples = Enumerable.Range(0, (int)batch).Select(i => new[] { Feed(values.AsSpan(i * per, per).ToArray(), one) }).ToList();
-            note = $"ONNX Runtime ran {batch} single-sample runs (the model hard-codes its batch)";
-            return (Median(iterations, () => { foreach (var feed in samples) { using var r = session.Run(feed); } }), note);
-        }
-        if (relaxed) note = "ONNX Runtime ran a copy with a symbolic batch/size";
-        return (Median(iterations, () => { using var r = session.Run(whole); }), note);
     }
 
     private static double Median(int iterations, Action action)

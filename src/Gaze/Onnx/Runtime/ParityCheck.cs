@@ -17,7 +17,7 @@ public static class ParityCheck
     /// <summary>Loads <paramref name="modelPath"/> and checks it.</summary>
     public static ParityReport Run(string modelPath, ParityOptions? options = null)
     {
-        using var graph = OnnxGraph.Load(modelPath);
+        using var graph = OnnxGraph.Load(modelPath, options?.Precision ?? Engine.Precision.Float32);
         return Run(graph, options);
     }
 
@@ -67,7 +67,7 @@ public static class ParityCheck
             finite = gradient.isfinite().all().item<bool>();
             nonZero = gradient.abs().sum().item<float>() > 0;
         }
-        return new ParityReport(graph.ModelPath, shapes[0], graph.IsFloat16, outputs, finite, nonZero, notes);
+        return new ParityReport(graph.ModelPath, shapes[0], graph.IsFloat16, graph.Precision, outputs, finite, nonZero, notes);
     }
 
     /// <summary>

@@ -19,6 +19,9 @@ public sealed class ParityOptions
     /// </summary>
     public (float Min, float Max)? Range { get; init; } = (0f, 255f);
 
+    /// <summary>The number format Gaze computes convolutions and matrix products in (ONNX Runtime stays float32).</summary>
+    public Engine.Precision Precision { get; init; }
+
     /// <summary>Also check that the gradient of the top score with respect to the input is finite and non-zero.</summary>
     public bool CheckGradient { get; init; } = true;
 }

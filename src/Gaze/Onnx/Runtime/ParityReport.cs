@@ -3,9 +3,10 @@ namespace Gaze.Onnx.Runtime;
 /// <summary>The result of a <see cref="ParityCheck"/>.</summary>
 public sealed class ParityReport
 {
-    internal ParityReport(string modelPath, long[] inputShape, bool isFloat16, IReadOnlyList<OutputParity> outputs,
+    internal ParityReport(string modelPath, long[] inputShape, bool isFloat16, Engine.Precision precision, IReadOnlyList<OutputParity> outputs,
         bool? gradientFinite, bool? gradientNonZero, IReadOnlyList<string> notes)
     {
+        Precision = precision;
         ModelPath = modelPath;
         InputShape = inputShape;
         IsFloat16 = isFloat16;
@@ -24,8 +25,18 @@ public sealed class ParityReport
     /// <summary>True for float16 models, which get the looser tolerance.</summary>
     public bool IsFloat16 { get; }
 
-    /// <summary>The allowed relative difference: 1e-4 for float32 models, 2e-3 for float16 models.</summary>
-    public double Tolerance => IsFloat16 ? 2e-3 : 1e-4;
+    /// <summary>The number format Gaze's convolutions and matrix products ran in.</summary>
+    public Engine.Precision Precision { get; }
+
+    /// <summary>
+    /// The allowed relative difference: 1e-4 for float32 models, 2e-3 for float16 models, and 6e-2 when Gaze computes in
+    /// bfloat16 (8 significant bits per operand: each product is rounded to about 4e-3, and a deep network adds up
+    /// such roundings).
+    /// </summary>
+    public double Tolerance => Precision == Engine.Precision.BFloat16 ? BFloat16Tolerance : IsFloat16 ? 2e-3 : 1e-4;
+
+    /// <summary>The tolerance of bfloat16 runs.</summary>
+    public const double BFloat16Tolerance = 6e-2;
 
     /// <summary>Per-output comparison.</summary>
     public IReadOnlyList<OutputParity> Outputs { get; }

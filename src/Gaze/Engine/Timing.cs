@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Gaze.Attribution;
+namespace Gaze.Engine;
 
 /// <summary>Median and spread of repeated timings, in milliseconds.</summary>
 /// <param name="Median">The median.</param>
@@ -10,7 +10,9 @@ public sealed record Timing(double Median, double Min, double Max)
 {
     /// <summary>
     /// Times several actions in interleaved rounds, so that a machine's changing load affects them alike: one
-    /// warm-up round, then <paramref name="iterations"/> timed rounds.
+    /// warm-up round, then <paramref name="iterations"/> timed rounds. Each action starts after a short pause: both
+    /// engines' worker threads keep spinning for a while after their work ends (OpenMP in libtorch, the intra-op pool
+    /// in ONNX Runtime), and without the pause each action would pay for the previous one's spinning.
     /// </summary>
     public static Timing[] Interleaved(int iterations, params Action[] actions)
     {
@@ -19,6 +21,7 @@ public sealed record Timing(double Median, double Min, double Max)
         {
             for (int a = 0; a < actions.Length; a++)
             {
+                Thread.Sleep(SettleMilliseconds);
                 var clock = Stopwatch.StartNew();
                 actions[a]();
                 if (round >= 0) times[a][round] = clock.Elapsed.TotalMilliseconds;
@@ -26,6 +29,9 @@ public sealed record Timing(double Median, double Min, double Max)
         }
         return times.Select(Summarize).ToArray();
     }
+
+    /// <summary>Long enough for spinning worker threads to go to sleep.</summary>
+    private const int SettleMilliseconds = 20;
 
     private static Timing Summarize(double[] times)
     {

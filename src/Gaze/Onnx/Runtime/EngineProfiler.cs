@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Gaze.Onnx.Operators;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Gaze.Onnx.Runtime;
+
+/// <summary>
+/// Times every node of Gaze's forward pass (libtorch runs operators synchronously on the CPU, so a node's wall time
+/// is its cost) and, optionally, the backward pass to the input as a whole (autograd runs it as one call).
+/// </summary>
+public static class EngineProfiler
+{
+    /// <summary>Profiles <paramref name="iterations"/> passes of <paramref name="graph"/> on <paramref name="input"/> after one warm-up pass.</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="input">A batch in the model's own layout.</param>
+    /// <param name="iterations">Profiled passes.</param>
+    /// <param name="backward">Also run and time the backward pass to the input (the forward then records gradients).</param>
+    public static EngineProfile Measure(OnnxGraph graph, Tensor input, int iterations, bool backward)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
+        var ticks = new long[graph.Plan.Nodes.Length];
+        long forwardTicks = 0, backwardTicks = 0;
+        for (int round = -1; round < iterations; round++)
+        {
+            using var scope = NewDisposeScope();
+            var counted = round < 0 ? new long[ticks.Length] : ticks;
+            long started = Stopwatch.GetTimestamp();
+            using GraphRun run = graph.Run(input, new RunOptions { InputGradient = backward, NodeTicks = counted });
+            long forwarded = Stopwatch.GetTimestamp();
+            if (backward)
+            {
+                Tensor top = run.Scores.max(1).values.sum();
+                Gradients.Of(top, run.Inputs[0]);
+            }
+            if (round < 0) continue;
+            forwardTicks += forwarded - started;
+            backwardTicks += Stopwatch.GetTimestamp() - forwarded;
+        }
+
+        double PerPass(long t) => t * 1000.0 / Stopwatch.Frequency / iterations;
+        double forward = PerPass(forwardTicks);
+        var nodes = graph.Plan.Nodes.Select((node, i) =>
+                new OperatorTime(NodeContext.Describe(node.Proto), node.OpType, 1, PerPass(ticks[i]), 100 * PerPass(ticks[i]) / forward))
+            .OrderByDescending(t => t.Milliseconds).ToList();
+        var operators = nodes.GroupBy(n => n.OpType)
+            .Select(g => new OperatorTime(g.Key, g.Key, g.Count(), g.Sum(n => n.Milliseconds), g.Sum(n => n.Percent)))
+            .OrderByDescending(t => t.Milliseconds).ToList();
+        return new EngineProfile(forward, backward ? PerPass(backwardTicks) : null, operators, nodes);
+    }
+}
