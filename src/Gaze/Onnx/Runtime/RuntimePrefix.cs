@@ -61,6 +61,9 @@ internal sealed class RuntimePrefix : IDisposable
             string feedName = RuntimeSessions.FeedFloats(model, input.Name, elementType, graph.ModelPath);
             using var options = RuntimeSessions.Options();
             options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+            // libtorch runs the rest of the network right after each prefix run: ONNX Runtime's threads must not
+            // spin waiting for more work meanwhile, or they take the cores from it.
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             session = new InferenceSession(model.ToByteArray(), options);
             foreach (string name in cut.Cut.Concat(cut.Crossing))
             {
