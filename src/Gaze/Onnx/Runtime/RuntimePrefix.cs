@@ -12,8 +12,13 @@ namespace Gaze.Onnx.Runtime;
 /// The part of a model before a <see cref="GraphCut"/> on ONNX Runtime, forward only: a batch of inputs in, the cut
 /// layers' activations and the crossing tensors out, as Gaze's own graph computes them (float32 for float16
 /// models, see <see cref="HalfToFloat"/>). Gradient CAMs feed them to the rest of the network on Gaze's graph,
-/// because ONNX Runtime runs the convolutions before the layer faster than libtorch. Not for concurrent use.
+/// because ONNX Runtime runs the convolutions before the layer faster than libtorch.
 /// </summary>
+/// <remarks>
+/// A model that declares a fixed batch gets a symbolic one; the first batch of another size is checked once against
+/// a run of its first image alone, and if the batched run fails or differs, only the declared batch size runs here
+/// (as Gaze's own graph relaxes old exports' hard-coded batch, which ONNX Runtime does not). Not for concurrent use.
+/// </remarks>
 internal sealed class RuntimePrefix : IDisposable
 {
     private static readonly HashSet<TensorElementType> Readable =
@@ -26,16 +31,17 @@ internal sealed class RuntimePrefix : IDisposable
     private readonly OrtRunOptions runOptions = new();
     private readonly string[] feedNames;
     private readonly string[] outputNames;
-    private readonly long? fixedBatch;
+    private readonly long? declaredBatch;
+    private bool? batchesVerified;
     private float[] feed = [];
     private bool disposed;
 
-    private RuntimePrefix(InferenceSession session, string feedName, GraphCut cut, long? fixedBatch)
+    private RuntimePrefix(InferenceSession session, string feedName, GraphCut cut, long? declaredBatch)
     {
         this.session = session;
         feedNames = [feedName];
         outputNames = [.. cut.Cut, .. cut.Crossing];
-        this.fixedBatch = fixedBatch;
+        this.declaredBatch = declaredBatch;
         Cut = cut;
     }
 
@@ -57,6 +63,12 @@ internal sealed class RuntimePrefix : IDisposable
         {
             var model = PrefixSubgraph.Extract(graph, cut);
             RuntimeSessions.RelaxSizes(model, graph);
+            long? declaredBatch = input.Shape is { Count: > 0 } shape ? shape[0] : null;
+            if (declaredBatch is not null)
+            {
+                var declared = model.Graph.Input.First(i => i.Name == input.Name).Type.TensorType.Shape.Dim;
+                declared[0] = new Proto.TensorShapeProto.Types.Dimension { DimParam = "batch" };
+            }
             int elementType = model.Graph.Input.First(i => i.Name == input.Name).Type?.TensorType?.ElemType ?? Proto.OnnxDataType.Float;
             string feedName = RuntimeSessions.FeedFloats(model, input.Name, elementType, graph.ModelPath);
             using var options = RuntimeSessions.Options();
@@ -76,8 +88,7 @@ internal sealed class RuntimePrefix : IDisposable
                     return null;
                 }
             }
-            long? fixedBatch = input.Shape is { Count: > 0 } shape ? shape[0] : null;
-            return new RuntimePrefix(session, feedName, cut, fixedBatch);
+            return new RuntimePrefix(session, feedName, cut, declaredBatch);
         }
         catch (OnnxRuntimeException e)
         {
@@ -101,9 +112,10 @@ internal sealed class RuntimePrefix : IDisposable
             problem = $"the input is {input.dtype} of shape [{string.Join(",", input.shape)}]";
             return null;
         }
-        if (fixedBatch is long batch && input.shape[0] != batch)
+        bool otherBatch = declaredBatch is long declared && input.shape[0] != declared;
+        if (otherBatch && batchesVerified == false)
         {
-            problem = $"the model declares a batch of {batch}, the input has {input.shape[0]}";
+            problem = $"the model declares a batch of {declaredBatch}, which its part before the layer needs on ONNX Runtime";
             return null;
         }
         using var noGrad = torch.no_grad();
@@ -115,17 +127,21 @@ internal sealed class RuntimePrefix : IDisposable
         }
         try
         {
-            using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(feed, 0, (int)count), input.shape);
-            using var results = session.Run(runOptions, feedNames, [value], outputNames);
-            var outputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-            for (int i = 0; i < outputNames.Length; i++) outputs[outputNames[i]] = ToTorch(results[i]);
-            return outputs;
+            var outputs = Run(input.shape[0], input.shape);
+            if (otherBatch && batchesVerified is null) batchesVerified = SameAsFirstAlone(outputs, input.shape);
+            if (!otherBatch || batchesVerified == true) return outputs;
         }
         catch (OnnxRuntimeException e)
         {
-            problem = $"ONNX Runtime failed on the batch ({OneLine(e.Message)})";
-            return null;
+            if (!otherBatch || batchesVerified == true)
+            {
+                problem = $"ONNX Runtime failed on the batch ({OneLine(e.Message)})";
+                return null;
+            }
+            batchesVerified = false;
         }
+        problem = $"the model declares a batch of {declaredBatch}, which its part before the layer needs on ONNX Runtime";
+        return null;
     }
 
     /// <summary>Frees the ONNX Runtime session.</summary>
@@ -135,6 +151,36 @@ internal sealed class RuntimePrefix : IDisposable
         disposed = true;
         session.Dispose();
         runOptions.Dispose();
+    }
+
+    /// <summary>One session run on the first <paramref name="images"/> images of the feed (a batch of <paramref name="shape"/>).</summary>
+    private Dictionary<string, Tensor> Run(long images, long[] shape)
+    {
+        long[] runShape = [images, .. shape[1..]];
+        long count = runShape.Aggregate(1L, (a, b) => a * b);
+        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(feed, 0, (int)count), runShape);
+        using var results = session.Run(runOptions, feedNames, [value], outputNames);
+        var outputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        for (int i = 0; i < outputNames.Length; i++) outputs[outputNames[i]] = ToTorch(results[i]);
+        return outputs;
+    }
+
+    /// <summary>
+    /// Whether a batched run of a model that declares another batch gave its first image what a run of that image
+    /// alone gives: a hard-coded batch inside the prefix would mix or misplace images.
+    /// </summary>
+    private bool SameAsFirstAlone(Dictionary<string, Tensor> batched, long[] shape)
+    {
+        var alone = Run(1, shape);
+        foreach (string name in Cut.Cut)
+        {
+            Tensor whole = batched[name], single = alone[name];
+            if (whole.dim() == 0 || whole.shape[0] != shape[0] || !whole.shape[1..].SequenceEqual(single.shape[1..])) return false;
+            double scale = single.abs().max().item<float>();
+            double difference = (whole.narrow(0, 0, 1) - single).abs().max().item<float>();
+            if (difference > 1e-5 * Math.Max(scale, 1e-12)) return false;
+        }
+        return true;
     }
 
     /// <summary>An ONNX Runtime tensor as a new TorchSharp tensor of the type Gaze computes it in.</summary>
