@@ -162,6 +162,7 @@ public static class BenchCommand
         Row(method.Name, result.Method);
         if (result.RequiredRuns is { } required) Row($"{result.Channels} scoring runs it needs", required);
         context.Console.Write(grid);
+        foreach (string note in result.Notes) context.Note(note);
         return ExitCodes.Success;
     }
 }

@@ -3,7 +3,10 @@ using Gaze.Models;
 
 namespace Gaze.Cli.Commands;
 
-/// <summary>An <see cref="ExplanationRun"/> as <c>explain</c> and <c>demo</c> show it: a progress bar, one line per failed image.</summary>
+/// <summary>
+/// An <see cref="ExplanationRun"/> as <c>explain</c> and <c>demo</c> show it: a progress bar, one line per failed
+/// image, and with <c>--verbose</c> the explanations' notes (such as which engine computed the gradients).
+/// </summary>
 public static class ExplanationProgress
 {
     /// <summary>Runs the explanation of <paramref name="paths"/> and returns what it wrote.</summary>
@@ -13,6 +16,7 @@ public static class ExplanationProgress
         ExplanationRunResult? result = null;
         context.WithProgress("explaining", paths.Count, step =>
             result = run.Write(paths, (_, message) => context.Error.WriteLine($"gaze: {message}"), step));
-        return result!;
+        foreach (string note in result!.Notes) context.Note(note);
+        return result;
     }
 }

@@ -19,6 +19,7 @@ public sealed class AttributionContext : IDisposable
         Layers = layers;
         Options = options;
         Scorers = new PerturbationScorers(graph, options);
+        LayerRuns = new LayerRuns(graph, layers, options);
     }
 
     /// <summary>The model.</summary>
@@ -32,6 +33,9 @@ public sealed class AttributionContext : IDisposable
 
     /// <summary>Forward-only scoring of perturbed inputs and activations (ONNX Runtime where it can).</summary>
     internal PerturbationScorers Scorers { get; }
+
+    /// <summary>Forward passes that capture the target layers, for gradients from an ONNX Runtime prefix where it can.</summary>
+    internal LayerRuns LayerRuns { get; }
 
     /// <summary>An NCHW batch in the layout the model takes.</summary>
     public Tensor ToModelLayout(Tensor nchw) => Scorers.ToModelLayout(nchw);
@@ -80,5 +84,6 @@ public sealed class AttributionContext : IDisposable
         foreach (IDisposable item in shared.Values.OfType<IDisposable>()) item.Dispose();
         shared.Clear();
         Scorers.Dispose();
+        LayerRuns.Dispose();
     }
 }

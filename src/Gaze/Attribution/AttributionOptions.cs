@@ -32,4 +32,13 @@ public sealed record AttributionOptions
     /// false keeps all work on Gaze's own graph. The maps agree either way, up to floating-point rounding.
     /// </summary>
     public bool ScoreWithOnnxRuntime { get; init; } = true;
+
+    /// <summary>
+    /// Gradient methods (Grad-CAM and its relatives): run the network before the target layers on ONNX Runtime,
+    /// forward only, and only the part after them on Gaze's graph, where the gradients with respect to the layers are
+    /// taken; false runs the whole network on Gaze's graph. The maps agree either way, up to floating-point rounding.
+    /// A model that cannot be cut (several or non-float inputs, a layer that is the input, ONNX Runtime rejecting the
+    /// part) falls back to the whole graph; <see cref="Explanation.Notes"/> says which way a map was computed.
+    /// </summary>
+    public bool GradientsFromOnnxRuntimePrefix { get; init; } = true;
 }

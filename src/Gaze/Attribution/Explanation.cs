@@ -38,6 +38,12 @@ public sealed class Explanation : IDisposable
     /// <summary>Extra figures per image by name (e.g. a completeness gap), for reports.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> Figures { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
 
+    /// <summary>
+    /// How the explanation was computed where that can differ between runs, one sentence each (e.g. which engine ran
+    /// which part of the network for the gradients, and why it fell back); shown by <c>gaze explain --verbose</c>.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Image <paramref name="index"/>'s heatmap carried back onto its source image (see <see cref="HeatmapProjection"/>).</summary>
     public Heatmap SourceHeatmap(int index, InputGeometry geometry) => HeatmapProjection.ToSource(ToHeatmap(Heatmaps[index]), geometry);
 

@@ -18,7 +18,11 @@ namespace Gaze.Attribution;
 /// scoring, Ablation-CAM), in the method's batches; else null.
 /// </param>
 /// <param name="Channels">The first target layer's channel count, or null for methods without layers.</param>
-public sealed record MethodBenchmarkResult(Timing Forward, Timing ForwardBackward, Timing Method, Timing OnnxRuntimeForward, Timing? RequiredRuns, long? Channels);
+public sealed record MethodBenchmarkResult(Timing Forward, Timing ForwardBackward, Timing Method, Timing OnnxRuntimeForward, Timing? RequiredRuns, long? Channels)
+{
+    /// <summary>The notes of the method's explanations (see <see cref="Explanation.Notes"/>), e.g. which engine ran which part.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
 
 /// <summary>Times an explanation method against the network's own forward and backward passes.</summary>
 public static class MethodBenchmark
@@ -66,6 +70,7 @@ public static class MethodBenchmark
             if (layer is not null) activations = run.Captured[layer].clone();
         }
         long? channels = activations?.shape[1];
+        IReadOnlyList<string> notes = [];
 
         using var onnxRuntime = OnnxRuntimeForward.Create(graph, input);
         var actions = new List<Action>
@@ -84,6 +89,7 @@ public static class MethodBenchmark
             {
                 using var inner = NewDisposeScope();
                 using Explanation explanation = explainer.Explain(method, input, targets);
+                notes = explanation.Notes;
             },
             onnxRuntime.Run,
         };
@@ -98,7 +104,7 @@ public static class MethodBenchmark
             actions.Add(() => ScoreCopies(kl, input.shape[0], batchSize, b => score(0, RepeatFirst(activations, b), targets[0])));
         }
         Timing[] timings = Timing.Interleaved(iterations, [.. actions]);
-        return new MethodBenchmarkResult(timings[0], timings[1], timings[2], timings[3], timings.Length > 4 ? timings[4] : null, channels);
+        return new MethodBenchmarkResult(timings[0], timings[1], timings[2], timings[3], timings.Length > 4 ? timings[4] : null, channels) { Notes = notes };
     }
 
     /// <summary>Scores <paramref name="channels"/> copies per image, <paramref name="batchSize"/> at a time.</summary>

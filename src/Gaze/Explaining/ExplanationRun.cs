@@ -26,6 +26,7 @@ public sealed class ExplanationRun : IDisposable
     private readonly IReadOnlyList<string> layers;
     private readonly ImagePreprocessor preprocessor;
     private readonly Explainer explainer;
+    private readonly List<string> notes = [];
 
     /// <summary>Checks the request against the model; nothing is written or computed beyond the layer probe.</summary>
     /// <exception cref="InvalidOptionException">A method option no chosen method takes, a bad target, colormap or opacity.</exception>
@@ -100,7 +101,10 @@ public sealed class ExplanationRun : IDisposable
             if (decoded.Count > 0) ExplainBatch(decoded, writer);
             foreach (var _ in decoded) imageDone?.Invoke();
         }
-        return new ExplanationRunResult(writer.OutputDirectory, writer.ResultsPath, writer.ReportPath, writer.Finish(), imagePaths.Count, failures);
+        return new ExplanationRunResult(writer.OutputDirectory, writer.ResultsPath, writer.ReportPath, writer.Finish(), imagePaths.Count, failures)
+        {
+            Notes = [.. notes],
+        };
     }
 
     private void ExplainBatch(List<(string Path, RgbImage Image)> images, ExplanationWriter writer)
@@ -118,6 +122,7 @@ public sealed class ExplanationRun : IDisposable
                 var clock = Stopwatch.StartNew();
                 using Explanation explanation = explainer.Explain(method, input, wanted);
                 double milliseconds = clock.Elapsed.TotalMilliseconds / images.Count;
+                foreach (string note in explanation.Notes) if (!notes.Contains(note)) notes.Add(note);
                 imageWriters ??= AddImages(images, writer, explanation.Scores);
                 for (int i = 0; i < images.Count; i++)
                 {

@@ -179,6 +179,29 @@ internal sealed class ExecutionPlan
         return new ExecutionPlan(nodes, Constants);
     }
 
+    /// <summary>
+    /// The same plan without the nodes whose results nothing needs when the <paramref name="replaced"/> slots are
+    /// given: only what computes <paramref name="wanted"/> from the replaced slots, the inputs and the constants
+    /// runs (a run fed a layer's activations then skips everything before that layer).
+    /// </summary>
+    internal ExecutionPlan Pruned(IEnumerable<int> wanted, bool[] replaced, GraphLayout layout, IReadOnlySet<int> keptSlots)
+    {
+        var needed = new bool[replaced.Length];
+        foreach (int s in wanted) needed[s] = !replaced[s];
+        var kept = new List<PlanNode>();
+        for (int n = Nodes.Length - 1; n >= 0; n--)
+        {
+            var node = Nodes[n];
+            if (!node.Outputs.Any(s => s >= 0 && needed[s])) continue;
+            kept.Add(node);
+            foreach (int s in node.Inputs) if (s >= 0 && !replaced[s]) needed[s] = true;
+        }
+        kept.Reverse();
+        var plan = new ExecutionPlan(kept.Select(n => new PlanNode(n.LayoutIndex, n.Proto, n.Operator, n.Inputs, n.Outputs)).ToArray(), Constants);
+        plan.ComputeReleases(layout, keptSlots);
+        return plan;
+    }
+
     private static bool ReadsAny(int[] inputs, bool[] dirty)
     {
         foreach (int s in inputs) if (s >= 0 && dirty[s]) return true;

@@ -24,6 +24,8 @@ public sealed class OnnxGraph : IDisposable
     private ExecutionPlan plan;
     private List<Tensor> kept = [];
     private readonly List<(int Slot, Parameter Parameter)> parameters = [];
+    private readonly Dictionary<string, ExecutionPlan> prunedPlans = new(StringComparer.Ordinal);
+    private ExecutionPlan? prunedFrom;
     private bool disposed;
 
     private OnnxGraph(string path, ModelProto model, GraphLayout layout, int opset, Precision precision)
@@ -334,7 +336,8 @@ public sealed class OnnxGraph : IDisposable
         }
 
         var produced = new bool[slots];
-        int executed = plan.Execute(values, new RunContext(ModelPath, options.ReluBackward, options.NodeTicks), keep, replaced, dirty, requireGrad, produced);
+        var runPlan = replaced is not null && previous is null && !options.KeepAll ? PrunedPlan(replaced, captureSlots.Select(c => c.slot)) : plan;
+        int executed = runPlan.Execute(values, new RunContext(ModelPath, options.ReluBackward, options.NodeTicks), keep, replaced, dirty, requireGrad, produced);
 
         // Hand back tensors this run created as they are; anything else (constants, caller tensors) as an alias,
         // so disposing the run never frees a weight or the caller's tensor.
@@ -369,6 +372,27 @@ public sealed class OnnxGraph : IDisposable
         }
         scope.MoveToOuter(owned);
         return new GraphRun(this, kept, inputs, outputs, scores, captured, executed, owned.ToList());
+    }
+
+    /// <summary>
+    /// The plan for a run with replaced tensors: only the nodes the outputs, the scores and the captures need, so
+    /// nothing upstream of a replaced layer runs. Cached per set of replaced and captured slots.
+    /// </summary>
+    private ExecutionPlan PrunedPlan(bool[] replaced, IEnumerable<int> captured)
+    {
+        if (!ReferenceEquals(prunedFrom, plan))
+        {
+            prunedPlans.Clear();
+            prunedFrom = plan;
+        }
+        var wanted = alwaysKept.Concat(captured).ToList();
+        string key = string.Join(",", Enumerable.Range(0, replaced.Length).Where(s => replaced[s])) + "|" + string.Join(",", wanted.Order());
+        if (!prunedPlans.TryGetValue(key, out var pruned))
+        {
+            pruned = plan.Pruned(wanted, replaced, layout, alwaysKept);
+            prunedPlans[key] = pruned;
+        }
+        return pruned;
     }
 
     private Tensor PrepareInput(GraphInput declared, Tensor tensor)

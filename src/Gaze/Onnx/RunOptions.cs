@@ -26,8 +26,9 @@ public sealed class RunOptions
     public bool InputGradient { get; init; }
 
     /// <summary>
-    /// Values to use instead of what the graph computes for these tensor names; nodes that would only produce
-    /// them are skipped.
+    /// Values to use instead of what the graph computes for these tensor names. Nodes that would only produce them
+    /// are skipped, and so is every node the outputs, the scores and <see cref="Capture"/> then no longer need (the
+    /// part of the network before a replaced layer), unless <see cref="KeepAll"/> asks for every tensor.
     /// </summary>
     public IReadOnlyDictionary<string, Tensor>? Replace { get; init; }
 

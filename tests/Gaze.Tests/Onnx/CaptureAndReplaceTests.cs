@@ -62,6 +62,30 @@ public sealed class CaptureAndReplaceTests
     }
 
     [Fact]
+    public void Replacing_a_layer_skips_every_node_before_it_unless_all_tensors_are_kept()
+    {
+        using var graph = OnnxGraph.Load(SharedData.Require("models/resnet18-random.onnx"));
+        string layer = LayerTable.Discover(graph).Resolve("layer4").Name;
+        string earlier = LayerTable.Discover(graph).Resolve("layer3").Name;
+        using var scope = NewDisposeScope();
+        var x = randn([1, 3, 64, 64], generator: new TorchSharp.torch.Generator(4));
+        Tensor activations;
+        using (var first = graph.Run(x, new RunOptions { Capture = [layer] })) activations = first.Captured[layer].clone();
+        var replace = new Dictionary<string, Tensor> { [layer] = activations };
+
+        using var replaced = graph.Run(x, new RunOptions { Replace = replace });
+        using var capturing = graph.Run(x, new RunOptions { Replace = replace, Capture = [earlier] });
+        using var keepingAll = graph.Run(x, new RunOptions { Replace = replace, KeepAll = true });
+
+        // GlobalAveragePool, Flatten and Gemm only; a capture before the layer still runs what it needs.
+        Assert.Equal(3, replaced.ExecutedNodeCount);
+        Assert.True(capturing.ExecutedNodeCount > 3 && capturing.ExecutedNodeCount < graph.RuntimeNodeCount - 1);
+        Assert.Equal(graph.RuntimeNodeCount - 1, keepingAll.ExecutedNodeCount);
+        Assert.True(replaced.Output.Equals(keepingAll.Output));
+        Assert.Equal(4, capturing.Captured[earlier].dim());
+    }
+
+    [Fact]
     public void A_replacement_tensor_stays_the_callers_and_serves_several_runs()
     {
         using var graph = OnnxGraph.Load(SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"));

@@ -7,40 +7,52 @@ namespace Gaze.Attribution.Cam;
 /// <summary>
 /// The plumbing of the CAM family: runs a <see cref="CamMethod"/> on an <see cref="OnnxGraph"/> with one forward pass
 /// that captures the target layers; for gradient methods, the backward pass of the target scores down to those layers
-/// only (no parameter or input gradients); for perturbation methods, forward-only scoring of masked inputs
-/// (Score-CAM) or of the part of the network after the layer (Ablation-CAM).
+/// only (no parameter or input gradients), with the part of the network before the layers run on ONNX Runtime where
+/// it can (<see cref="AttributionOptions.GradientsFromOnnxRuntimePrefix"/>); for perturbation methods, forward-only
+/// scoring of masked inputs (Score-CAM) or of the part of the network after the layer (Ablation-CAM).
 /// </summary>
 public sealed class CamExplainer : IDisposable
 {
     private readonly OnnxGraph graph;
     private readonly IReadOnlyList<string> layers;
     private readonly PerturbationScorers scorers;
-    private readonly bool ownsScorers;
+    private readonly LayerRuns layerRuns;
+    private readonly bool ownsPlumbing;
 
     /// <summary>Creates an explainer for <paramref name="layers"/> (tensor names of <paramref name="graph"/>).</summary>
     public CamExplainer(OnnxGraph graph, IReadOnlyList<string> layers, AttributionOptions? options = null)
-        : this(graph, layers, options ?? AttributionOptions.Default, null)
+        : this(graph, layers, options ?? AttributionOptions.Default, null, null)
     {
     }
 
-    /// <summary>An explainer on a context's layers that shares its scoring sessions.</summary>
+    /// <summary>An explainer on a context's layers that shares its ONNX Runtime sessions.</summary>
     internal CamExplainer(AttributionContext context)
-        : this(context.Graph, context.Layers, context.Options, context.Scorers)
+        : this(context.Graph, context.Layers, context.Options, context.Scorers, context.LayerRuns)
     {
     }
 
-    private CamExplainer(OnnxGraph graph, IReadOnlyList<string> layers, AttributionOptions options, PerturbationScorers? scorers)
+    private CamExplainer(OnnxGraph graph, IReadOnlyList<string> layers, AttributionOptions options, PerturbationScorers? scorers, LayerRuns? layerRuns)
     {
         if (layers.Count == 0) throw new ArgumentException("at least one target layer is needed", nameof(layers));
         this.graph = graph;
         this.layers = layers;
         Options = options;
-        ownsScorers = scorers is null;
+        ownsPlumbing = scorers is null;
         this.scorers = scorers ?? new PerturbationScorers(graph, options);
+        this.layerRuns = layerRuns ?? new LayerRuns(graph, layers, options);
     }
 
     /// <summary>The options the maps are computed with.</summary>
     public AttributionOptions Options { get; }
+
+    /// <summary>
+    /// How the last gradient pass was computed (ONNX Runtime before the layers and Gaze's graph after them, or Gaze's
+    /// whole graph and why), or null before any; <see cref="Explanation.Notes"/> carries it too.
+    /// </summary>
+    public string? LastGradientPath { get; private set; }
+
+    /// <summary>The split of the graph gradient passes use, once one has run with it; null otherwise.</summary>
+    internal GraphCut? GradientCut => layerRuns.Cut;
 
     /// <summary>
     /// The raw maps and heatmaps of <paramref name="method"/> for <paramref name="input"/> (a preprocessed batch in
@@ -69,6 +81,7 @@ public sealed class CamExplainer : IDisposable
         Tensor heatmaps;
         Tensor scores;
         IReadOnlyList<int> resolved;
+        LastGradientPath = null;
         if (!Options.AugSmooth)
         {
             (raw, scores, resolved) = ChannelsFirstRawMaps(input, targets, method);
@@ -79,7 +92,11 @@ public sealed class CamExplainer : IDisposable
             (raw, heatmaps, scores, resolved) = AugmentedMaps(input, targets, method);
         }
         foreach (Tensor map in raw) map.MoveToOuterDisposeScope();
-        return new Explanation(heatmaps.MoveToOuterDisposeScope(), scores.MoveToOuterDisposeScope(), resolved) { RawMaps = raw };
+        return new Explanation(heatmaps.MoveToOuterDisposeScope(), scores.MoveToOuterDisposeScope(), resolved)
+        {
+            RawMaps = raw,
+            Notes = LastGradientPath is { } path ? [$"{method.Name}: {path}"] : [],
+        };
     }
 
     /// <summary>
@@ -98,8 +115,9 @@ public sealed class CamExplainer : IDisposable
     private (IReadOnlyList<Tensor> Raw, Tensor Scores, IReadOnlyList<int> Targets) ChannelsFirstRawMaps(Tensor input, TargetRequest targets, CamMethod method)
     {
         using var scope = NewDisposeScope();
-        using GraphRun run = graph.Run(scorers.ToModelLayout(input), new RunOptions { Capture = layers, Gradients = method.NeedsGradients });
-        Tensor[] activations = layers.Select(l => run.Captured[l]).ToArray();
+        using LayerRun run = layerRuns.Run(scorers.ToModelLayout(input), method.NeedsGradients);
+        if (run.Note is not null) LastGradientPath = run.Note;
+        Tensor[] activations = [.. run.Activations];
         for (int i = 0; i < layers.Count; i++)
         {
             if (activations[i].dim() != 4)
@@ -165,9 +183,11 @@ public sealed class CamExplainer : IDisposable
         return (rawSums.Select(s => s! / augmentations.Length).ToList(), heatSum! / augmentations.Length, scores, resolved);
     }
 
-    /// <summary>Frees the ONNX Runtime sessions the explainer opened for perturbation scoring.</summary>
+    /// <summary>Frees the ONNX Runtime sessions the explainer opened for scoring and gradient passes.</summary>
     public void Dispose()
     {
-        if (ownsScorers) scorers.Dispose();
+        if (!ownsPlumbing) return;
+        scorers.Dispose();
+        layerRuns.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Gaze.Errors;
 using Gaze.Onnx.Operators;
 using Gaze.Onnx.Proto;
 using Microsoft.ML.OnnxRuntime;
@@ -92,6 +93,28 @@ internal static class RuntimeSessions
             _ => null,
         };
         return values is null ? null : (info.Shape, values);
+    }
+
+    /// <summary>
+    /// Makes the model take float32 for <paramref name="inputName"/>: a float16 (bfloat16, double) input becomes a
+    /// float input followed by a Cast, so ONNX Runtime converts it and Gaze feeds float arrays only.
+    /// </summary>
+    /// <returns>The name to feed.</returns>
+    public static string FeedFloats(ModelProto model, string inputName, int elementType, string modelPath)
+    {
+        if (elementType == OnnxDataType.Float) return inputName;
+        if (!OnnxDataType.IsFloatingPoint(elementType))
+            throw new ModelInputException(modelPath, $"scores on ONNX Runtime start from a floating-point tensor; '{inputName}' is {OnnxDataType.Name(elementType)}");
+        var names = model.Graph.Node.SelectMany(n => n.Input.Concat(n.Output)).ToHashSet(StringComparer.Ordinal);
+        string feedName = inputName + "_float32";
+        while (names.Contains(feedName)) feedName += "_";
+        var declared = model.Graph.Input.First(i => i.Name == inputName);
+        declared.Name = feedName;
+        declared.Type.TensorType.ElemType = OnnxDataType.Float;
+        var cast = new NodeProto { OpType = "Cast", Name = feedName + "_cast", Input = { feedName }, Output = { inputName } };
+        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = elementType });
+        model.Graph.Node.Insert(0, cast);
+        return feedName;
     }
 
     private static float[] ToFloats<T>(ReadOnlySpan<T> values, Func<T, float> convert)
