@@ -60,6 +60,10 @@ public static class BenchCommand
                     gaze_to_onnxruntime = result.GazeMilliseconds / result.OnnxRuntimeMilliseconds,
                     gaze_forward_backward_ms = result.ForwardBackwardMilliseconds,
                     forward_backward_to_onnxruntime = result.ForwardBackwardMilliseconds / result.OnnxRuntimeMilliseconds,
+                    fp32_forward_backward_ms = result.Float32Comparison?.Float32ForwardBackwardMilliseconds,
+                    speedup_over_fp32 = result.Float32Comparison is { } c ? c.Float32ForwardBackwardMilliseconds / result.ForwardBackwardMilliseconds : (double?)null,
+                    gradient_correlation_with_fp32 = result.Float32Comparison?.GradientCorrelation,
+                    worst_sample_gradient_correlation_with_fp32 = result.Float32Comparison?.WorstSampleCorrelation,
                     nodes = result.Nodes,
                     engine_overhead_ms = result.WalkMilliseconds,
                     engine_overhead_percent = result.OverheadPercent,
@@ -73,6 +77,11 @@ public static class BenchCommand
                 $"{result.ForwardBackwardMilliseconds / result.OnnxRuntimeMilliseconds:F2}x", result.Nodes.ToString(),
                 $"{result.WalkMilliseconds:F3} ms ({result.OverheadPercent:F2}%, {result.MicrosecondsPerNode:F2} µs/node)");
             context.Console.Write(grid);
+            if (result.Float32Comparison is { } comparison)
+            {
+                context.Output.WriteLine($"{PrecisionSupport.Name(numbers)} forward+backward is {comparison.Float32ForwardBackwardMilliseconds / result.ForwardBackwardMilliseconds:F2}x as fast as fp32 ({comparison.Float32ForwardBackwardMilliseconds:F1} ms); "
+                    + $"input gradients correlate at {comparison.GradientCorrelation:F5} with fp32's (worst sample {comparison.WorstSampleCorrelation:F5})");
+            }
             if (result.Note is not null) context.Note(result.Note);
             return ExitCodes.Success;
         }));

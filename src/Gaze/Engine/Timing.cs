@@ -31,7 +31,7 @@ public sealed record Timing(double Median, double Min, double Max)
     }
 
     /// <summary>Long enough for spinning worker threads to go to sleep.</summary>
-    private const int SettleMilliseconds = 20;
+    private const int SettleMilliseconds = 100;
 
     private static Timing Summarize(double[] times)
     {

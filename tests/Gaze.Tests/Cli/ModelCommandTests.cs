@@ -153,6 +153,45 @@ public class ModelCommandTests
         Assert.Equal(root.GetProperty("gaze_forward_ms").GetDouble() / root.GetProperty("onnxruntime_forward_ms").GetDouble(),
             root.GetProperty("gaze_to_onnxruntime").GetDouble(), 6);
         Assert.True(root.GetProperty("nodes").GetInt32() > 0);
+        Assert.True(root.GetProperty("gaze_forward_backward_ms").GetDouble() > 0);
+        Assert.Equal(root.GetProperty("gaze_forward_backward_ms").GetDouble() / root.GetProperty("onnxruntime_forward_ms").GetDouble(),
+            root.GetProperty("forward_backward_to_onnxruntime").GetDouble(), 6);
+        Assert.Equal("fp32", root.GetProperty("precision").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("gradient_correlation_with_fp32").ValueKind);
+    }
+
+    [Fact]
+    public void Bench_in_bf16_reports_the_speedup_and_gradient_correlation_with_fp32()
+    {
+        var result = CliRunner.Run("bench", "--model", SharedData.Require("models/resnet18-random.onnx"), "--batch", "2", "--iterations", "1",
+            "--precision", "bf16", "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        JsonElement root = JsonDocument.Parse(result.Output).RootElement;
+        Assert.Equal("bf16", root.GetProperty("precision").GetString());
+        double fp32 = root.GetProperty("fp32_forward_backward_ms").GetDouble();
+        Assert.Equal(fp32 / root.GetProperty("gaze_forward_backward_ms").GetDouble(), root.GetProperty("speedup_over_fp32").GetDouble(), 6);
+        // Close to float32's gradients, yet not identical (which would mean bf16 did not take effect).
+        Assert.InRange(root.GetProperty("gradient_correlation_with_fp32").GetDouble(), 0.8, 0.99999);
+        Assert.True(root.GetProperty("worst_sample_gradient_correlation_with_fp32").GetDouble() <= root.GetProperty("gradient_correlation_with_fp32").GetDouble() + 1e-6);
+    }
+
+    [Fact]
+    public void Bench_profile_lists_the_slowest_operators_and_nodes()
+    {
+        var result = CliRunner.Run("bench", "--model", SharedData.Require("models/mnist-cntk.onnx"), "--profile", "--iterations", "2", "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        JsonElement root = JsonDocument.Parse(result.Output).RootElement;
+        Assert.True(root.GetProperty("gaze_forward_ms").GetDouble() > 0);
+        Assert.True(root.GetProperty("backward_ms").GetDouble() > 0);
+        var operators = root.GetProperty("operators").EnumerateArray().ToList();
+        Assert.Contains(operators, o => o.GetProperty("op").GetString() == "Conv");
+        var times = operators.Select(o => o.GetProperty("ms").GetDouble()).ToList();
+        Assert.Equal(times.OrderByDescending(t => t), times);
+        Assert.NotEmpty(root.GetProperty("nodes").EnumerateArray());
+
+        var text = CliRunner.Run("bench", "--model", SharedData.Require("models/mnist-cntk.onnx"), "--profile", "--iterations", "1");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("Slowest nodes", text.Output);
     }
 
     [Fact]

@@ -18,9 +18,18 @@ public sealed record BenchmarkResult(string ModelPath, int Batch, double GazeMil
     /// </summary>
     public double ForwardBackwardMilliseconds { get; init; }
 
+    /// <summary>For a reduced-precision graph: the same forward+backward pass in float32 and how closely the input gradients agree; else null.</summary>
+    public PrecisionComparison? Float32Comparison { get; init; }
+
     /// <summary>Engine overhead as a share of Gaze's forward time, in percent.</summary>
     public double OverheadPercent => 100 * WalkMilliseconds / GazeMilliseconds;
 
     /// <summary>Engine overhead per node in microseconds.</summary>
     public double MicrosecondsPerNode => 1000 * WalkMilliseconds / Math.Max(1, Nodes);
 }
+
+/// <summary>A reduced-precision graph against float32 on the same batch, measured in the same rounds.</summary>
+/// <param name="Float32ForwardBackwardMilliseconds">Median forward+backward pass of the float32 graph.</param>
+/// <param name="GradientCorrelation">Pearson correlation of all input-gradient values with float32's (same target classes: float32's top class).</param>
+/// <param name="WorstSampleCorrelation">The lowest per-sample correlation in the batch.</param>
+public sealed record PrecisionComparison(double Float32ForwardBackwardMilliseconds, double GradientCorrelation, double WorstSampleCorrelation);

@@ -31,13 +31,19 @@ public static class EngineBenchmark
         return Measure(graph, batch, size, iterations);
     }
 
-    /// <summary>Measures a loaded <paramref name="graph"/> (see <see cref="Measure(string, int, ValueTuple{int, int}?, int, Precision)"/>).</summary>
+    /// <summary>
+    /// Measures a loaded <paramref name="graph"/> (see <see cref="Measure(string, int, ValueTuple{int, int}?, int, Precision)"/>).
+    /// A bfloat16 graph is also compared with a float32 copy of itself in the same rounds: the forward+backward
+    /// speed-up and how closely its input gradients follow float32's.
+    /// </summary>
     public static BenchmarkResult Measure(OnnxGraph graph, int batch, (int Height, int Width)? size, int iterations)
     {
         using var scope = torch.NewDisposeScope();
         var input = RandomInput(graph, batch, size);
         using var onnxRuntime = OnnxRuntimeForward.Create(graph, input);
-        Timing[] timings = Timing.Interleaved(iterations,
+        using var float32 = graph.Precision == Precision.Float32 ? null : OnnxGraph.Load(graph.ModelPath);
+        var actions = new List<Action>
+        {
             () =>
             {
                 using var inner = torch.NewDisposeScope();
@@ -47,14 +53,51 @@ public static class EngineBenchmark
             () =>
             {
                 using var inner = torch.NewDisposeScope();
-                using var run = graph.Run(input, new RunOptions { InputGradient = true });
-                Gradients.Of(run.Scores.max(1).values.sum(), run.Inputs[0]);
+                InputGradient(graph, input);
+            },
+        };
+        if (float32 is not null)
+        {
+            actions.Add(() =>
+            {
+                using var inner = torch.NewDisposeScope();
+                InputGradient(float32, input);
             });
+        }
+        Timing[] timings = Timing.Interleaved(iterations, [.. actions]);
         double walk = MeasureWalk(graph, input, iterations);
         return new BenchmarkResult(graph.ModelPath, batch, timings[0].Median, timings[1].Median, graph.RuntimeNodeCount, walk, onnxRuntime.Note)
         {
             ForwardBackwardMilliseconds = timings[2].Median,
+            Float32Comparison = float32 is null ? null : CompareWithFloat32(graph, float32, input, timings[3].Median),
         };
+    }
+
+    /// <summary>The gradient of each sample's top score with respect to the input, in float32.</summary>
+    private static Tensor InputGradient(OnnxGraph graph, Tensor input)
+    {
+        using var run = graph.Run(input, new RunOptions { InputGradient = true });
+        return Gradients.Of(run.Scores.max(1).values.sum(), run.Inputs[0]).to(ScalarType.Float32);
+    }
+
+    private static PrecisionComparison CompareWithFloat32(OnnxGraph graph, OnnxGraph float32, Tensor input, double float32Milliseconds)
+    {
+        using var scope = torch.NewDisposeScope();
+        // Both explain float32's top class, so that the gradients answer the same question.
+        using (var run = float32.Run(input))
+        {
+            var top = run.Scores.argmax(1);
+            var reduced = graph.Run(input, new RunOptions { InputGradient = true });
+            var reference = float32.Run(input, new RunOptions { InputGradient = true });
+            var ours = Gradients.Of(reduced.Scores.gather(1, top.unsqueeze(1)).sum(), reduced.Inputs[0]).to(ScalarType.Float32).flatten(1);
+            var theirs = Gradients.Of(reference.Scores.gather(1, top.unsqueeze(1)).sum(), reference.Inputs[0]).flatten(1);
+            double overall = torch.corrcoef(torch.stack([ours.flatten(), theirs.flatten()]))[0, 1].item<float>();
+            double worst = Enumerable.Range(0, (int)ours.shape[0])
+                .Min(i => (double)torch.corrcoef(torch.stack([ours[i], theirs[i]]))[0, 1].item<float>());
+            reduced.Dispose();
+            reference.Dispose();
+            return new PrecisionComparison(float32Milliseconds, overall, worst);
+        }
     }
 
     /// <summary>Seeded uniform noise in [0, 255) of the graph's first input shape, so that runs are comparable.</summary>

@@ -12,11 +12,18 @@ namespace Gaze.Onnx.Runtime;
 /// </summary>
 internal static class RuntimeSessions
 {
-    /// <summary>Full graph optimisation and the thread count of <see cref="Engine.EngineSettings.Threads"/>.</summary>
-    public static SessionOptions Options()
+    /// <summary>
+    /// Full graph optimisation, the thread count of <see cref="Engine.EngineSettings.Threads"/> (default one per
+    /// core, like libtorch), and worker threads that sleep as soon as a run ends. libtorch works right after (or
+    /// between) ONNX Runtime runs in the same process; spinning ONNX Runtime threads would take the cores from it
+    /// (measured: libtorch's forward then became several times slower and erratic). <paramref name="spinning"/>
+    /// keeps ONNX Runtime's default instead, for timing it as its users run it.
+    /// </summary>
+    public static SessionOptions Options(bool spinning = false)
     {
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (Engine.EngineSettings.Threads is int threads) options.IntraOpNumThreads = threads;
+        if (!spinning) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         return options;
     }
 
