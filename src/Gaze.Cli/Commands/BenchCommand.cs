@@ -109,6 +109,7 @@ public static class BenchCommand
                 gaze_forward_ms = inference.ForwardMilliseconds,
                 gradient_forward_ms = gradient.ForwardMilliseconds,
                 backward_ms = gradient.BackwardMilliseconds,
+                page_faults_per_pass = inference.PageFaultsPerPass,
                 operators = Entries(inference.Operators),
                 nodes = Entries(inference.Nodes),
                 gradient_operators = Entries(gradient.Operators),
@@ -122,7 +123,8 @@ public static class BenchCommand
                 table.AddRow(Markup.Escape(t.Name), byNode ? t.OpType : t.Count.ToString(), $"{t.Milliseconds:F2}", $"{t.Percent:F1}%");
             context.Console.Write(table);
         }
-        Show($"Forward (inference), batch {batch}: {inference.ForwardMilliseconds:F1} ms", inference.Operators, byNode: false);
+        string faults = inference.PageFaultsPerPass is long f ? $", {f} page faults" : "";
+        Show($"Forward (inference), batch {batch}: {inference.ForwardMilliseconds:F1} ms{faults}", inference.Operators, byNode: false);
         Show("Slowest nodes", inference.Nodes, byNode: true);
         Show($"Forward recording gradients: {gradient.ForwardMilliseconds:F1} ms, then backward to the input: {gradient.BackwardMilliseconds:F1} ms", gradient.Operators, byNode: false);
         return ExitCodes.Success;

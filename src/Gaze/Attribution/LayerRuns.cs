@@ -11,12 +11,15 @@ namespace Gaze.Attribution;
 /// the part after them on Gaze's graph, with the activations as autograd leaves: the backward pass to the layers
 /// needs nothing else, so the gradients and maps are those of a whole-graph pass. Tensors from before the layers
 /// that the part after them also reads (a skip connection crossing the cut) come from ONNX Runtime too. Where the
-/// model cannot be cut that way Gaze's graph runs it all, and <see cref="LayerRun.Note"/> says why. The ONNX Runtime
+/// model cannot be cut that way Gaze's graph runs it all, and <see cref="LayerRun.Note"/> says why. When the single
+/// target layer feeds a <see cref="ConvolutionalHead"/>, ONNX Runtime runs the whole network (scores included) and
+/// the target scores are recomputed from the layer through the head's target channels only. The ONNX Runtime
 /// session is opened on the first gradient pass, once per model and set of layers.
 /// </summary>
 internal sealed class LayerRuns(OnnxGraph graph, IReadOnlyList<string> layers, AttributionOptions options) : IDisposable
 {
     private RuntimePrefix? prefix;
+    private ConvolutionalHead? head;
     private string? unavailable;
     private bool opened;
 
@@ -30,14 +33,18 @@ internal sealed class LayerRuns(OnnxGraph graph, IReadOnlyList<string> layers, A
     {
         string? why = null;
         if (gradients && Prefix(out why) is { } runtime && runtime.TryRun(input, out why) is { } fed)
-            return Suffix(input, runtime.Cut, fed);
+            return runtime.Cut.Scores is null ? Suffix(input, runtime.Cut, fed) : Head(runtime.Cut, fed);
         GraphRun run = graph.Run(input, new RunOptions { Capture = layers, Gradients = gradients });
         var activations = layers.Select(l => run.Captured[l]).ToList();
         return new LayerRun(run, activations, gradients ? $"activations and gradients from Gaze's whole graph ({why})" : null);
     }
 
-    /// <summary>Frees the ONNX Runtime session.</summary>
-    public void Dispose() => prefix?.Dispose();
+    /// <summary>Frees the ONNX Runtime session and the head's weights.</summary>
+    public void Dispose()
+    {
+        prefix?.Dispose();
+        head?.Dispose();
+    }
 
     private RuntimePrefix? Prefix(out string? why)
     {
@@ -49,10 +56,23 @@ internal sealed class LayerRuns(OnnxGraph graph, IReadOnlyList<string> layers, A
         if (!opened)
         {
             opened = true;
-            prefix = RuntimePrefix.TryOpen(graph, GraphCut.Before(graph, layers), out unavailable);
+            var distinct = layers.Distinct().ToList();
+            head = distinct.Count == 1 && ConvolutionalHead.Find(graph) is { } found && found.Inputs.Contains(distinct[0]) ? found : null;
+            prefix = RuntimePrefix.TryOpen(graph, GraphCut.Before(graph, layers, withScores: head is not null), out unavailable);
         }
         why = unavailable;
         return prefix;
+    }
+
+    /// <summary>The whole network's scores and the layer from ONNX Runtime; the target scores from the layer through the head.</summary>
+    private LayerRun Head(GraphCut cut, IReadOnlyDictionary<string, Tensor> fed)
+    {
+        Tensor leaf = fed[cut.Cut[0]].requires_grad_(true);
+        Tensor scores = fed[cut.Scores!];
+        scores = scores.dim() == 2 ? scores : scores.reshape(scores.shape[0], -1);
+        string note = $"activations of {cut.Cut[0]} and the scores from ONNX Runtime (the whole network), "
+            + "gradients through the target channels of the classifier convolution after the layer";
+        return new LayerRun(scores, layers.Select(_ => leaf).ToList(), targets => head!.TargetScores(leaf, targets), note);
     }
 
     /// <summary>Gaze's graph after the cut, fed the prefix's tensors; the cut layers' activations are the leaves.</summary>

@@ -12,8 +12,10 @@ namespace Gaze.Onnx;
 /// </summary>
 internal sealed class GraphCut
 {
-    private GraphCut(IReadOnlyList<string> cut, IReadOnlyList<string> crossing, IReadOnlyList<int> prefixNodes, int suffixNodeCount, string? problem)
+    private GraphCut(IReadOnlyList<string> cut, IReadOnlyList<string> crossing, IReadOnlyList<int> prefixNodes, int suffixNodeCount, string? problem,
+        string? scores = null)
     {
+        Scores = scores;
         Cut = cut;
         Crossing = crossing;
         PrefixNodes = prefixNodes;
@@ -30,7 +32,16 @@ internal sealed class GraphCut
     /// <summary>Tensors from before the cut that the suffix also reads (or that are graph outputs), excluding constants and the graph input.</summary>
     public IReadOnlyList<string> Crossing { get; }
 
-    /// <summary>Indices in <see cref="GraphLayout.Nodes"/> of the nodes that compute <see cref="Cut"/> and <see cref="Crossing"/> from the input, in order.</summary>
+    /// <summary>
+    /// The score tensor (<see cref="OnnxGraph.ScoreName"/>) when the prefix computes it too (the whole network, for
+    /// gradients that need no suffix, see <see cref="ConvolutionalHead"/>); else null.
+    /// </summary>
+    public string? Scores { get; }
+
+    /// <summary>Everything the prefix hands over: <see cref="Cut"/>, <see cref="Crossing"/> and <see cref="Scores"/>.</summary>
+    public IReadOnlyList<string> Fed => Scores is null ? [.. Cut, .. Crossing] : [.. Cut, .. Crossing, Scores];
+
+    /// <summary>Indices in <see cref="GraphLayout.Nodes"/> of the nodes that compute <see cref="Fed"/> from the input, in order.</summary>
     public IReadOnlyList<int> PrefixNodes { get; }
 
     /// <summary>How many of the graph's run-time nodes the suffix runs.</summary>
@@ -40,8 +51,11 @@ internal sealed class GraphCut
     public string? Problem { get; }
 
     /// <summary>The split of <paramref name="graph"/> before <paramref name="layers"/> (exact tensor names).</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="layers">The target layers.</param>
+    /// <param name="withScores">Let the prefix compute the scores as well (<see cref="Scores"/>).</param>
     /// <exception cref="Errors.UnknownLayerException">A layer is not a tensor of the graph.</exception>
-    public static GraphCut Before(OnnxGraph graph, IReadOnlyList<string> layers)
+    public static GraphCut Before(OnnxGraph graph, IReadOnlyList<string> layers, bool withScores = false)
     {
         var layout = graph.Layout;
         var constants = graph.Plan.Constants;
@@ -86,6 +100,8 @@ internal sealed class GraphCut
         // The prefix: every node the cut and the crossing tensors need, back to the input and the initializers.
         var prefixWanted = new bool[slots];
         foreach (int s in cutSlots.Concat(crossing)) prefixWanted[s] = true;
+        int scoreSlot = graph.SlotOf(graph.ScoreName);
+        if (withScores) prefixWanted[scoreSlot] = true;
         var prefix = new List<int>();
         for (int n = layout.Nodes.Length - 1; n >= 0; n--)
         {
@@ -96,7 +112,8 @@ internal sealed class GraphCut
         prefix.Reverse();
 
         string Name(int slot) => layout.SlotNames[slot];
-        return new GraphCut(cutSlots.Select(Name).ToList(), crossing.Select(Name).ToList(), prefix, suffix.Count, null);
+        return new GraphCut(cutSlots.Select(Name).ToList(), crossing.Select(Name).ToList(), prefix, suffix.Count, null,
+            withScores ? Name(scoreSlot) : null);
     }
 
     private static GraphCut Unavailable(string problem) => new([], [], [], 0, problem);

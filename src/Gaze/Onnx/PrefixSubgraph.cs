@@ -33,7 +33,7 @@ internal static class PrefixSubgraph
         body.Input.AddRange(inputs);
         body.Output.Clear();
         // No type or shape: ONNX Runtime infers them.
-        foreach (string name in cut.Cut.Concat(cut.Crossing)) body.Output.Add(new ValueInfoProto { Name = name });
+        foreach (string name in cut.Fed) body.Output.Add(new ValueInfoProto { Name = name });
         body.ValueInfo.Clear();
         HalfToFloat.Apply(model);
         return model;

@@ -125,8 +125,7 @@ public sealed class CamExplainer : IDisposable
                     $"has no spatial dimensions (shape [{string.Join(",", activations[i].shape)}]); CAM methods need a [N,C,H,W] layer");
         }
         IReadOnlyList<int> resolved = targets.Resolve(run.Scores);
-        Tensor targetIndex = tensor(resolved.Select(t => (long)t).ToArray()).unsqueeze(1);
-        Tensor targetScores = run.Scores.gather(1, targetIndex).squeeze(1);
+        Tensor targetScores = run.TargetScores(resolved);
         Tensor[]? gradients = method.NeedsGradients
             // Summing over the batch keeps each image's gradient its own: image i's score depends on image i only.
             ? Gradients.Of(targetScores.sum(), activations)

@@ -21,8 +21,10 @@ public static class EngineProfiler
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
         var ticks = new long[graph.Plan.Nodes.Length];
         long forwardTicks = 0, backwardTicks = 0;
+        long? faultsBefore = null;
         for (int round = -1; round < iterations; round++)
         {
+            if (round == 0) faultsBefore = MinorPageFaults();
             using var scope = NewDisposeScope();
             var counted = round < 0 ? new long[ticks.Length] : ticks;
             long started = Stopwatch.GetTimestamp();
@@ -38,6 +40,7 @@ public static class EngineProfiler
             backwardTicks += Stopwatch.GetTimestamp() - forwarded;
         }
 
+        long? faults = faultsBefore is long before && MinorPageFaults() is long after ? (after - before) / iterations : null;
         double PerPass(long t) => t * 1000.0 / Stopwatch.Frequency / iterations;
         double forward = PerPass(forwardTicks);
         var nodes = graph.Plan.Nodes.Select((node, i) =>
@@ -46,6 +49,15 @@ public static class EngineProfiler
         var operators = nodes.GroupBy(n => n.OpType)
             .Select(g => new OperatorTime(g.Key, g.Key, g.Count(), g.Sum(n => n.Milliseconds), g.Sum(n => n.Percent)))
             .OrderByDescending(t => t.Milliseconds).ToList();
-        return new EngineProfile(forward, backward ? PerPass(backwardTicks) : null, operators, nodes);
+        return new EngineProfile(forward, backward ? PerPass(backwardTicks) : null, operators, nodes, faults);
+    }
+
+    /// <summary>The process's minor page faults so far (field 10 of /proc/self/stat), or null where there is no /proc.</summary>
+    private static long? MinorPageFaults()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        string stat = File.ReadAllText("/proc/self/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

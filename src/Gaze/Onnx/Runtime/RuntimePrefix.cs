@@ -40,7 +40,7 @@ internal sealed class RuntimePrefix : IDisposable
     {
         this.session = session;
         feedNames = [feedName];
-        outputNames = [.. cut.Cut, .. cut.Crossing];
+        outputNames = [.. cut.Fed];
         this.declaredBatch = declaredBatch;
         Cut = cut;
     }
@@ -74,7 +74,7 @@ internal sealed class RuntimePrefix : IDisposable
             using var options = RuntimeSessions.Options();
             options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
             session = new InferenceSession(model.ToByteArray(), options);
-            foreach (string name in cut.Cut.Concat(cut.Crossing))
+            foreach (string name in cut.Fed)
             {
                 var type = session.OutputMetadata[name].ElementDataType;
                 bool layer = cut.Cut.Contains(name);

@@ -36,13 +36,41 @@ public sealed class PrefixGradientTests
         using OnnxGraph graph = OnnxGraph.Load(model);
         Tensor input = CatAndDog(model);
 
-        var (prefixPass, prefixNote) = Pass(graph, ["fire9/concat_1"], AttributionOptions.Default, input);
-        var (wholePass, wholeNote) = Pass(graph, ["fire9/concat_1"], WholeGraph, input);
+        var (prefixPass, prefixNote) = Pass(graph, ["fire8/concat_1"], AttributionOptions.Default, input);
+        var (wholePass, wholeNote) = Pass(graph, ["fire8/concat_1"], WholeGraph, input);
 
-        Assert.True(prefixNote.StartsWith("activations of fire9/concat_1 from ONNX Runtime", StringComparison.Ordinal), prefixNote);
+        Assert.True(prefixNote.StartsWith("activations of fire8/concat_1 from ONNX Runtime", StringComparison.Ordinal), prefixNote);
         Assert.Contains("GradientsFromOnnxRuntimePrefix is off", wholeNote);
         AssertSame(prefixPass, wholePass);
-        AssertSameMaps(graph, ["fire9/concat_1"], input, [243]);
+        AssertSameMaps(graph, ["fire8/concat_1"], input, [243]);
+    }
+
+    [Fact]
+    public void SqueezeNet_classifier_convolution_gives_the_whole_graphs_gradients_through_the_target_channel_only()
+    {
+        string model = SharedData.Require(SqueezeNet);
+        using var scope = NewDisposeScope();
+        using OnnxGraph graph = OnnxGraph.Load(model);
+        using ConvolutionalHead head = ConvolutionalHead.Find(graph) ?? throw new Xunit.Sdk.XunitException("SqueezeNet's conv10 head was not found");
+        Assert.Contains("fire9/concat_1", head.Inputs);
+        Tensor input = cat([CatAndDog(model), randn([1, 3, 224, 224], generator: new Generator(3)) * 40]);
+
+        var (headPass, headNote) = Pass(graph, ["fire9/concat_1"], AttributionOptions.Default, input);
+        var (wholePass, _) = Pass(graph, ["fire9/concat_1"], WholeGraph, input);
+
+        Assert.StartsWith("activations of fire9/concat_1 and the scores from ONNX Runtime", headNote);
+        AssertSame(headPass, wholePass);
+        AssertSameMaps(graph, ["fire9/concat_1"], CatAndDog(model), [243]);
+        // A head needs one target layer: with two, the usual cut runs.
+        var (_, twoLayers) = Pass(graph, ["fire8/concat_1", "fire9/concat_1"], AttributionOptions.Default, input);
+        Assert.DoesNotContain("scores from ONNX Runtime", twoLayers);
+    }
+
+    [Fact]
+    public void A_classifier_of_pooling_and_a_dense_layer_is_no_convolutional_head()
+    {
+        using OnnxGraph graph = OnnxGraph.Load(SharedData.Require(ResNet));
+        Assert.Null(ConvolutionalHead.Find(graph));
     }
 
     [Fact]
@@ -214,7 +242,7 @@ public sealed class PrefixGradientTests
         using Explanation eigen = explainer.Explain(MethodRegistry.Default.Get("eigencam"), input, [243]);
 
         Assert.Single(gradient.Notes);
-        Assert.StartsWith("gradcam: activations of fire9/concat_1 from ONNX Runtime", gradient.Notes[0]);
+        Assert.StartsWith("gradcam: activations of fire9/concat_1 and the scores from ONNX Runtime", gradient.Notes[0]);
         // Methods without gradients make no such choice.
         Assert.Empty(eigen.Notes);
     }
@@ -228,8 +256,8 @@ public sealed class PrefixGradientTests
     {
         using var runs = new LayerRuns(graph, layers, options);
         using LayerRun run = runs.Run(input, gradients: true);
-        Tensor top = run.Scores.argmax(1, keepdim: true);
-        Tensor[] gradients = Gradients.Of(run.Scores.gather(1, top).sum(), run.Activations);
+        int[] top = run.Scores.argmax(1).data<long>().Select(t => (int)t).ToArray();
+        Tensor[] gradients = Gradients.Of(run.TargetScores(top).sum(), run.Activations);
         Tensor[] activations = run.Activations.Select(a => a.detach().clone()).ToArray();
         return ((activations, gradients.Select(g => g.detach()).ToArray(), run.Scores.detach().clone()), run.Note!);
     }
