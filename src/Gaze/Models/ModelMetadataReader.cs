@@ -152,8 +152,8 @@ public static class ModelMetadataReader
         private IReadOnlyList<string> LabelsFile(string relative)
         {
             if (relative.Length == 0) throw Error("labels", "the file name is empty");
-            string directory = Path.GetDirectoryName(Path.GetFullPath(sidecarPath)) ?? ".";
-            string path = Path.Combine(directory, relative);
+            string path = ContainedPath.TryResolve(sidecarPath, relative, out string? problem)
+                ?? throw Error("labels", $"'{relative}' {problem}");
             if (!File.Exists(path)) throw Error("labels", $"no such file {path}");
             List<string> lines;
             try

@@ -109,8 +109,8 @@ internal static class TensorProtoConverter
         }
         if (string.IsNullOrEmpty(location))
             throw new ModelFormatException(modelPath, $"tensor '{p.Name}' is stored externally but names no file");
-        string directory = Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".";
-        string file = Path.Combine(directory, location);
+        string file = IO.ContainedPath.TryResolve(modelPath, location, out string? problem)
+            ?? throw new ModelFormatException(modelPath, $"external data file '{location}' of tensor '{p.Name}' {problem}");
         if (!File.Exists(file))
             throw new ModelFormatException(modelPath, $"external data file '{location}' of tensor '{p.Name}' not found (looked for {file})");
         using var stream = File.OpenRead(file);
