@@ -88,7 +88,7 @@ internal sealed class ExecutionPlan
                 }
                 catch (Exception e) when (e is not GazeException)
                 {
-                    throw new ModelFormatException(modelPath, $"node '{context.DisplayName}' ({proto.OpType}) fails on its constant inputs: {OneLine(e.Message)}", e);
+                    throw new ModelFormatException(modelPath, $"node '{context.DisplayName}' ({proto.OpType}) fails on its constant inputs: {EngineMessage.Plain(e.Message)}", e);
                 }
                 continue;
             }
@@ -133,9 +133,7 @@ internal sealed class ExecutionPlan
             }
             catch (Exception e) when (e is not GazeException)
             {
-                string message = e.Message.ReplaceLineEndings(" ").Trim();
-                if (message.Length > 300) message = message[..300] + "...";
-                throw new ModelExecutionException(context.ModelPath, NodeContext.Describe(node.Proto), node.OpType, message, e);
+                throw new ModelExecutionException(context.ModelPath, NodeContext.Describe(node.Proto), node.OpType, EngineMessage.Plain(e.Message), e);
             }
             if (ticks is not null) ticks[index] += System.Diagnostics.Stopwatch.GetTimestamp() - started;
             executed++;
@@ -274,6 +272,4 @@ internal sealed class ExecutionPlan
         }
         for (int n = 0; n < Nodes.Length; n++) Nodes[n].Release = releases[n]?.ToArray() ?? [];
     }
-
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

@@ -33,16 +33,11 @@ internal static class OnnxModelReader
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new ModelFormatException(path, "not an ONNX model, or truncated (protobuf: " + OneLine(e.Message) + ")", e);
+            throw new ModelFormatException(path, "not an ONNX model, or truncated (protobuf: " + EngineMessage.Plain(e.Message, 160) + ")", e);
         }
         if (model.Graph is null || model.IrVersion <= 0 || model.Graph.Output.Count == 0)
             throw new ModelFormatException(path, "not an ONNX model, or truncated (no graph with outputs found)");
         return model;
     }
 
-    private static string OneLine(string message)
-    {
-        string line = message.ReplaceLineEndings(" ").Trim();
-        return line.Length > 160 ? line[..160] + "..." : line;
-    }
 }

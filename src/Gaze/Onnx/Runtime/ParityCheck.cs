@@ -1,3 +1,4 @@
+using Gaze.Errors;
 using Gaze.Onnx.Proto;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
@@ -113,7 +114,7 @@ public static class ParityCheck
             RuntimeSessions.RelaxSizes(model, graph);
             notes.Add("ONNX Runtime ran a copy of the model with symbolic input sizes (its declared size differs from the requested one)");
         }
-        using var session = new InferenceSession(model.ToByteArray(), RuntimeSessions.Options());
+        using var session = OpenReference(graph, model);
         using var runOptions = new OrtRunOptions();
         var inputNames = graph.Inputs.Select(i => i.Name).ToList();
 
@@ -170,5 +171,18 @@ public static class ParityCheck
         var shape = (long[])parts[0].Shape.Clone();
         shape[0] = parts.Sum(p => p.Shape[0]);
         return (shape, parts.SelectMany(p => p.Values).ToArray());
+    }
+
+    /// <summary>The reference session; a model ONNX Runtime refuses is a model error in one line, not its internals.</summary>
+    private static InferenceSession OpenReference(OnnxGraph graph, ModelProto model)
+    {
+        try
+        {
+            return new InferenceSession(model.ToByteArray(), RuntimeSessions.Options());
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelFormatException(graph.ModelPath, $"ONNX Runtime cannot load it: {EngineMessage.Plain(e.Message)}", e);
+        }
     }
 }

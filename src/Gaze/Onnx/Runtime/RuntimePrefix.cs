@@ -1,3 +1,4 @@
+using Gaze.Errors;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -90,7 +91,7 @@ internal sealed class RuntimePrefix : IDisposable
         catch (OnnxRuntimeException e)
         {
             session?.Dispose();
-            problem = $"ONNX Runtime cannot open the part before the layer ({OneLine(e.Message)})";
+            problem = $"ONNX Runtime cannot open the part before the layer ({EngineMessage.Plain(e.Message, 200)})";
             return null;
         }
     }
@@ -134,7 +135,7 @@ internal sealed class RuntimePrefix : IDisposable
         {
             if (!otherBatch || batchesVerified == true)
             {
-                problem = $"ONNX Runtime failed on the batch ({OneLine(e.Message)})";
+                problem = $"ONNX Runtime failed on the batch ({EngineMessage.Plain(e.Message, 200)})";
                 return null;
             }
             batchesVerified = false;
@@ -200,9 +201,4 @@ internal sealed class RuntimePrefix : IDisposable
         };
     }
 
-    private static string OneLine(string message)
-    {
-        string line = message.ReplaceLineEndings(" ").Trim();
-        return line.Length > 200 ? line[..200] + "..." : line;
-    }
 }
