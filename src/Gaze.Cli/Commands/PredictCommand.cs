@@ -23,6 +23,8 @@ public static class PredictCommand
         command.SetAction(parse => app.Execute(parse, context =>
         {
             using LoadedModel loaded = LoadedModel.Open(parse.GetValue(model)!, inputOptions.Overrides(parse));
+            // Refuses a model without class scores before any image is read.
+            int shown = Math.Min(parse.GetValue(top), loaded.ClassCount);
             var preprocessor = new ImagePreprocessor(loaded.Input);
             var results = new List<(string Path, IReadOnlyList<ClassScore>? Top, string? Error)>();
             int failures = 0;
@@ -32,7 +34,7 @@ public static class PredictCommand
                 {
                     using var scope = NewDisposeScope();
                     using Tensor input = preprocessor.Preprocess(ImageDecoder.Load(path));
-                    results.Add((path, ClassRanking.TopK(loaded.Graph, input, parse.GetValue(top), loaded.Labels)[0], null));
+                    results.Add((path, ClassRanking.TopK(loaded.Graph, input, shown, loaded.Labels)[0], null));
                 }
                 catch (Gaze.Errors.GazeFileException e)
                 {

@@ -67,7 +67,10 @@ public sealed class LoadedModel : IDisposable
     public LayerTable Layers => layers.Value;
 
     /// <summary>How many classes the model scores.</summary>
-    public int ClassCount => Layers.ClassCount;
+    /// <exception cref="Errors.NotAClassifierException">Its score tensor is not [N, classes].</exception>
+    public int ClassCount => Layers.ClassCount > 0
+        ? Layers.ClassCount
+        : throw new Errors.NotAClassifierException(Path, Graph.ScoreName, Layers.ScoreShape);
 
     /// <summary>The label of class <paramref name="index"/>, or "class N" without one.</summary>
     public string LabelOf(int index) => Labels is { } labels && index < labels.Count ? labels[index] : $"class {index}";

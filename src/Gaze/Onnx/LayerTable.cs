@@ -56,6 +56,9 @@ public sealed class LayerTable
     /// <summary>How many classes the graph scores (the size of one sample's <see cref="OnnxGraph.ScoreName"/> tensor in the probe run).</summary>
     public int ClassCount { get; }
 
+    /// <summary>The score tensor's shape at batch 1 (see <see cref="OnnxGraph.ScoreName"/>).</summary>
+    public IReadOnlyList<long> ScoreShape { get; private init; } = [];
+
     /// <summary>True when <see cref="DefaultCamLayer"/> came from the caller (the sidecar) rather than the rule.</summary>
     public bool DefaultCamLayerFromSidecar { get; }
 
@@ -81,10 +84,13 @@ public sealed class LayerTable
         }
 
         long[] scores = facts.Shape(graph.SlotOf(graph.ScoreName)) ?? [1];
-        int classes = (int)scores.Skip(1).Aggregate(1L, (a, b) => a * b);
+        // Class scores are [N, K], possibly with trailing 1x1 spatial axes (a convolutional classifier); anything
+        // else (an image, a 1-D vector without a batch axis) has no classes.
+        bool classScores = scores.Length >= 2 && scores.Skip(2).All(d => d == 1);
+        int classes = classScores ? (int)scores[1] : 0;
         var table = new LayerTable(graph.ModelPath, graph.TensorNames, layers, classes, null, false);
-        if (camLayer is not null) return new LayerTable(graph.ModelPath, graph.TensorNames, layers, classes, table.Resolve(camLayer).Name, true);
-        return new LayerTable(graph.ModelPath, graph.TensorNames, layers, classes, FindCamLayer(graph, facts, orderOfSlot, layers), false);
+        if (camLayer is not null) return new LayerTable(graph.ModelPath, graph.TensorNames, layers, classes, table.Resolve(camLayer).Name, true) { ScoreShape = scores };
+        return new LayerTable(graph.ModelPath, graph.TensorNames, layers, classes, FindCamLayer(graph, facts, orderOfSlot, layers), false) { ScoreShape = scores };
     }
 
     /// <summary>

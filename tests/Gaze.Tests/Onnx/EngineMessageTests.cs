@@ -61,4 +61,23 @@ public sealed class EngineMessageTests
         Assert.StartsWith($"gaze: {model}:", line);
         Assert.DoesNotContain("onnxruntime/core", line);
     }
+
+    [Theory]
+    [InlineData("predict")]
+    [InlineData("explain")]
+    public void A_model_without_class_scores_is_refused_by_commands_that_rank_classes(string command)
+    {
+        using var dir = new TempDirectory();
+        string model = SharedData.Require("models/candy-style.onnx");
+        string image = SharedData.Require("images/cat-and-dog.png");
+
+        string[] output = command == "explain" ? ["--out", dir.File("out")] : [];
+        var result = CliRunner.Run([command, image, "--model", model, "--size", "224,224", .. output]);
+
+        Assert.Equal(2, result.ExitCode);
+        string line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("not class scores [N, classes]", line);
+        Assert.Contains("[1,3,224,224]", line);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
 }
