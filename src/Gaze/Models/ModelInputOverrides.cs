@@ -66,6 +66,13 @@ public sealed record ModelInputOverrides
                 throw new InvalidOptionException(optionPrefix + "resize", $"must be {ModelInputNames.ResizeModes}, got '{Resize}'");
             result = result with { Resize = resize };
         }
+        // A new channel order can leave the sidecar's per-channel mean or std with the wrong count: that is the
+        // --channels option's doing, not a --mean the user never gave.
+        if (Channels is not null && result.FindProblem() is ("mean" or "std", var problem) field && (field.Field == "mean" ? Mean : Std) is null)
+        {
+            throw new InvalidOptionException(optionPrefix + "channels",
+                $"{field.Field} of the model's input convention {problem}; give {optionPrefix}mean and {optionPrefix}std for {Channels} input too");
+        }
         return result.Validate(optionPrefix);
     }
 

@@ -111,11 +111,17 @@ public class ModelInputTests
     }
 
     [Fact]
-    public void Override_that_breaks_the_combination_names_the_field_to_fix()
+    public void A_channel_order_that_does_not_fit_the_sidecars_mean_names_channels_not_mean()
     {
-        var error = Assert.Throws<InvalidOptionException>(() => new ModelInputOverrides { Channels = "GRAY" }.ApplyTo(ModelInput.Default));
-        Assert.Equal("--mean", error.Option);
-        var fixedInput = new ModelInputOverrides { Channels = "GRAY", Mean = "0.5", Std = "0.5" }.ApplyTo(ModelInput.Default);
-        Assert.Equal(1, fixedInput.ChannelCount);
+        var sidecar = ModelInput.Default with { Channels = ChannelOrder.BGR, Range = 255, Mean = [104, 117, 123], Std = [1] };
+
+        var error = Assert.Throws<InvalidOptionException>(() => new ModelInputOverrides { Channels = "GRAY" }.ApplyTo(sidecar));
+
+        Assert.Equal("--channels", error.Option);
+        Assert.Contains("give --mean and --std", error.Message);
+        var gray = new ModelInputOverrides { Channels = "GRAY", Mean = "110", Std = "1" }.ApplyTo(sidecar);
+        Assert.Equal(ChannelOrder.GRAY, gray.Channels);
+        // A mean given with the wrong count is still the --mean option's fault.
+        Assert.Equal("--mean", Assert.Throws<InvalidOptionException>(() => new ModelInputOverrides { Channels = "GRAY", Mean = "1,2,3" }.ApplyTo(sidecar)).Option);
     }
 }
