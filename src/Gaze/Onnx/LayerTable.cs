@@ -1,4 +1,5 @@
 using Gaze.Errors;
+using static TorchSharp.torch;
 
 namespace Gaze.Onnx;
 
@@ -56,6 +57,9 @@ public sealed class LayerTable
     /// <summary>How many classes the graph scores (the size of one sample's <see cref="OnnxGraph.ScoreName"/> tensor in the probe run).</summary>
     public int ClassCount { get; }
 
+    /// <summary>4-D tensors of non-float values (masks, indices), which the table leaves out, with their types.</summary>
+    private IReadOnlyDictionary<string, ScalarType> NotActivations { get; init; } = new Dictionary<string, ScalarType>();
+
     /// <summary>The score tensor's shape at batch 1 (see <see cref="OnnxGraph.ScoreName"/>).</summary>
     public IReadOnlyList<long> ScoreShape { get; private init; } = [];
 
@@ -72,12 +76,19 @@ public sealed class LayerTable
         var facts = graph.Probe(size);
         var layout = graph.Layout;
         var layers = new List<LayerInfo>();
+        var notActivations = new Dictionary<string, ScalarType>(StringComparer.Ordinal);
         var orderOfSlot = new Dictionary<int, int>();
         foreach (var node in graph.Plan.Nodes)
         {
             foreach (int slot in node.Outputs)
             {
                 if (slot < 0 || facts.Shape(slot) is not { Length: 4 } shape) continue;
+                if (facts.Type(slot) is { } type && !is_floating_point(type))
+                {
+                    // A mask or index tensor (Dropout's mask output, ArgMax) has the shape of a layer but no activations.
+                    notActivations[layout.SlotNames[slot]] = type;
+                    continue;
+                }
                 orderOfSlot[slot] = layers.Count;
                 layers.Add(new LayerInfo(layout.SlotNames[slot], node.OpType, node.Proto.Name, shape, layers.Count));
             }
@@ -89,8 +100,8 @@ public sealed class LayerTable
         bool classScores = scores.Length >= 2 && scores.Skip(2).All(d => d == 1);
         int classes = classScores ? (int)scores[1] : 0;
         var table = new LayerTable(graph.ModelPath, graph.TensorNames, layers, classes, null, false);
-        if (camLayer is not null) return new LayerTable(graph.ModelPath, graph.TensorNames, layers, classes, table.Resolve(camLayer).Name, true) { ScoreShape = scores };
-        return new LayerTable(graph.ModelPath, graph.TensorNames, layers, classes, FindCamLayer(graph, facts, orderOfSlot, layers), false) { ScoreShape = scores };
+        if (camLayer is not null) return new LayerTable(graph.ModelPath, graph.TensorNames, layers, classes, table.Resolve(camLayer).Name, true) { ScoreShape = scores, NotActivations = notActivations };
+        return new LayerTable(graph.ModelPath, graph.TensorNames, layers, classes, FindCamLayer(graph, facts, orderOfSlot, layers), false) { ScoreShape = scores, NotActivations = notActivations };
     }
 
     /// <summary>
@@ -135,6 +146,10 @@ public sealed class LayerTable
         try
         {
             info = Resolve(nameOrAlias);
+        }
+        catch (UnknownLayerException) when (NotActivations.TryGetValue(nameOrAlias, out ScalarType type))
+        {
+            throw new UnsuitableLayerException(modelPath, nameOrAlias, $"holds {type} values (a mask or indices), not activations; a floating-point [N,C,H,W] layer is needed");
         }
         catch (UnknownLayerException) when (tensorNames.Contains(nameOrAlias))
         {

@@ -123,4 +123,20 @@ public sealed class LayerTableTests
             Assert.True(top[n].Zip(top[n].Skip(1)).All(p => p.First.Logit >= p.Second.Logit));
         }
     }
+
+    [Fact]
+    public void A_dropout_mask_is_no_layer_and_naming_it_says_why()
+    {
+        using var graph = OnnxGraph.Load(SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"));
+        var table = LayerTable.Discover(graph);
+
+        Assert.DoesNotContain(table.Layers, l => l.Name == "_fire9/concat_mask_1");
+        var error = Assert.Throws<UnsuitableLayerException>(() => table.ResolveSpatial("_fire9/concat_mask_1"));
+        Assert.Contains("holds Bool values", error.Message);
+
+        var result = CliRunner.Run("explain", SharedData.Require("images/cat-and-dog.png"), "--model", SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"),
+            "--layer", "_fire9/concat_mask_1");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("not activations", Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
 }
