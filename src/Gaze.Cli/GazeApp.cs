@@ -36,9 +36,9 @@ public sealed class GazeApp
     {
         RootCommand root = BuildRoot();
         ParseResult parse = root.Parse(args);
-        if (parse.Errors.Count > 0 && !AsksForHelp(parse))
+        if (!AsksForHelp(parse) && (UnknownOptions.Find(parse) ?? parse.Errors.FirstOrDefault()?.Message) is { } problem)
         {
-            error.WriteLine($"gaze: {parse.Errors[0].Message} (see 'gaze --help')");
+            error.WriteLine($"gaze: {problem} (see 'gaze --help')");
             return ExitCodes.UsageError;
         }
         return parse.Invoke(new InvocationConfiguration

@@ -1,7 +1,7 @@
 namespace Gaze.Onnx;
 
 /// <summary>Finds the names closest to a misspelt one, for "did you mean" messages.</summary>
-internal static class NameSuggestions
+public static class NameSuggestions
 {
     /// <summary>Up to <paramref name="count"/> of <paramref name="candidates"/> nearest to <paramref name="name"/> by edit distance.</summary>
     public static IReadOnlyList<string> Nearest(string name, IEnumerable<string> candidates, int count = 5) =>
