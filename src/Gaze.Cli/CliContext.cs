@@ -41,6 +41,9 @@ public sealed class CliContext
     /// <summary><c>--verbose</c>: more detail, including the details of unexpected failures.</summary>
     public bool Verbose { get; }
 
+    /// <summary>The resource limits, with <c>--max-pixels</c> applied.</summary>
+    public Gaze.Engine.ResourceLimits Limits { get; init; } = Gaze.Engine.ResourceLimits.Default;
+
     /// <summary>Writes a warning line to standard error unless <see cref="Quiet"/>.</summary>
     public void Warn(string message)
     {

@@ -88,11 +88,17 @@ public sealed class GazeApp
             output, error,
             quiet: parse.GetValue(globalOptions.Quiet),
             json: parse.GetValue(globalOptions.Json),
-            verbose: parse.GetValue(globalOptions.Verbose));
+            verbose: parse.GetValue(globalOptions.Verbose))
+        {
+            Limits = parse.GetValue(globalOptions.MaxPixels) is int maxPixels
+                ? ResourceLimits.Default with { MaxImagePixels = maxPixels }
+                : ResourceLimits.Default,
+        };
         try
         {
             int? threads = parse.GetValue(globalOptions.Threads);
-            if (threads is not null) EngineSettings.SetThreads(threads.Value);
+            if (threads is not null && EngineSettings.SetThreads(threads.Value, context.Limits) is var applied && applied < threads)
+                context.Warn($"--threads {threads} is more than the {applied} processors; using {applied}");
             return handler(context);
         }
         catch (GazeException e)

@@ -14,6 +14,15 @@ public sealed class GlobalOptions
         CustomParser = result => OptionParsers.PositiveInt(result, "--threads"),
     };
 
+    /// <summary><c>--max-pixels N</c>: the largest image (width times height) decoded.</summary>
+    public Option<int?> MaxPixels { get; } = new("--max-pixels")
+    {
+        Description = $"Refuse images declaring more pixels than this, before decoding them (default: {Gaze.Engine.ResourceLimits.DefaultMaxImagePixels})",
+        HelpName = "N",
+        Recursive = true,
+        CustomParser = result => OptionParsers.PositiveInt(result, "--max-pixels"),
+    };
+
     /// <summary><c>--quiet</c>.</summary>
     public Option<bool> Quiet { get; } = new("--quiet", "-q")
     {
@@ -39,6 +48,7 @@ public sealed class GlobalOptions
     public void AddTo(RootCommand root)
     {
         root.Add(Threads);
+        root.Add(MaxPixels);
         root.Add(Quiet);
         root.Add(Json);
         root.Add(Verbose);

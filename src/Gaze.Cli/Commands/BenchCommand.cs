@@ -134,7 +134,8 @@ public static class BenchCommand
     {
         using LoadedModel model = LoadedModel.Open(modelPath, precision: precision);
         IReadOnlyList<string> layers = method.UsesLayers ? model.ResolveLayers(layerOption) : [];
-        RgbImage? picture = imagePath is null ? null : ImageDecoder.Load(imagePath);
+        batch = ModelArgument.FitBatch(context, model, batch);
+        RgbImage? picture = imagePath is null ? null : ImageDecoder.Load(imagePath, context.Limits);
         int repeats = iterations ?? (MethodBenchmark.IsPerturbation(method) ? 3 : 10);
         MethodBenchmarkResult result = MethodBenchmark.Measure(model, method, layers, picture, batch, repeats);
         string where = layers.Count > 0 ? $" at {string.Join(",", layers)}" : "";

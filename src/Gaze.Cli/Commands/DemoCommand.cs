@@ -33,6 +33,7 @@ public static class DemoCommand
             {
                 Methods = [.. Methods.Select(m => app.Methods.Get(m))],
                 BatchSize = 8,
+                Limits = context.Limits,
                 OutputDirectory = parse.GetValue(output),
                 Overwrite = parse.GetValue(overwrite),
             };

@@ -53,12 +53,14 @@ public static class ExplainCommand
                 Colormap = parse.GetValue(colormap)!,
                 Opacity = parse.GetValue(opacity),
                 BatchSize = parse.GetValue(batch),
+                Limits = context.Limits,
                 OutputDirectory = parse.GetValue(output),
                 Overwrite = parse.GetValue(overwrite),
             };
             IReadOnlyList<string> paths = ImageFiles.Expand(parse.GetValue(images)!);
             using LoadedModel loaded = LoadedModel.Open(DefaultModel.Resolve(parse.GetValue(model)), inputOptions.Overrides(parse),
                 ModelArgument.ParsePrecision(parse.GetValue(precision)));
+            request = request with { BatchSize = ModelArgument.FitBatch(context, loaded, request.BatchSize) };
             ExplanationRunResult result = ExplanationProgress.Run(context, loaded, request, paths);
             Print(context, result);
             if (result.Failures == 0) return ExitCodes.Success;

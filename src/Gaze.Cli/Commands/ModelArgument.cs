@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Gaze.Engine;
 using Gaze.Errors;
+using Gaze.Models;
 
 namespace Gaze.Cli.Commands;
 
@@ -20,6 +21,21 @@ public static class ModelArgument
         DefaultValueFactory = _ => 1,
         CustomParser = r => OptionParsers.PositiveInt(r, "--batch") ?? 0,
     };
+
+    /// <summary>
+    /// The batch size for <c>--batch</c> <paramref name="requested"/>: reduced, with one warning, when its estimated
+    /// activations exceed the memory budget of <see cref="CliContext.Limits"/>.
+    /// </summary>
+    public static int FitBatch(CliContext context, LoadedModel model, int requested)
+    {
+        int fitted = model.BatchFor(requested, context.Limits);
+        if (fitted < requested)
+        {
+            context.Warn($"--batch {requested} would take about {ResourceLimits.FormatBytes(model.ActivationBytesPerImage * (long)requested)} " +
+                $"of activations, more than the {ResourceLimits.FormatBytes(context.Limits.MaxBatchActivationBytes)} budget; using --batch {fitted}");
+        }
+        return fitted;
+    }
 
     /// <summary>A <c>--size H,W</c> option, parsed with <see cref="ParseSize"/>.</summary>
     public static Option<string?> Size() => new("--size") { Description = "Input height and width, e.g. 224,224 (default: the model's declared size)", HelpName = "H,W" };
@@ -50,6 +66,8 @@ public static class ModelArgument
         {
             if (!int.TryParse(parts[i].Trim(), out values[i]) || values[i] < 1)
                 throw new InvalidOptionException(option, $"expected H,W with positive whole numbers, got '{text}'");
+            if (values[i] > ResourceLimits.MaxInputSide)
+                throw new InvalidOptionException(option, $"height and width must be 1 to {ResourceLimits.MaxInputSide} pixels, got '{text}'");
         }
         return values.Length switch
         {

@@ -33,7 +33,7 @@ public static class OverlayCommand
             string outPath = parse.GetValue(output)!;
             ImageEncoder.FormatFromPath(outPath, "--out");
             Colormap map = Colormap.FromName(parse.GetValue(colormap)!);
-            RgbImage picture = ImageDecoder.Load(parse.GetValue(image)!);
+            RgbImage picture = ImageDecoder.Load(parse.GetValue(image)!, context.Limits);
             Heatmap heat = HeatmapFile.Read(parse.GetValue(heatmap)!, parse.GetValue(normalize));
             ImageEncoder.Write(outPath, HeatmapRenderer.Overlay(picture, heat, map, parse.GetValue(opacity)));
             if (!context.Quiet) context.Output.WriteLine(outPath);

@@ -33,7 +33,7 @@ public static class PredictCommand
                 try
                 {
                     using var scope = NewDisposeScope();
-                    using Tensor input = preprocessor.Preprocess(ImageDecoder.Load(path));
+                    using Tensor input = preprocessor.Preprocess(ImageDecoder.Load(path, context.Limits));
                     results.Add((path, ClassRanking.TopK(loaded.Graph, input, shown, loaded.Labels)[0], null));
                 }
                 catch (Gaze.Errors.GazeFileException e)

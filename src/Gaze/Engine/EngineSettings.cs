@@ -14,12 +14,19 @@ public static class EngineSettings
     /// </summary>
     public static int? Threads => threads;
 
-    /// <summary>Sets the thread count of both engines.</summary>
+    /// <summary>
+    /// Sets the thread count of both engines, at most <see cref="ResourceLimits.MaxThreads"/>, and returns the
+    /// count set (less than <paramref name="threads"/> when it was reduced).
+    /// </summary>
+    /// <param name="threads">The requested count.</param>
+    /// <param name="limits">The limits; null for <see cref="ResourceLimits.Default"/> (one thread per processor).</param>
     /// <exception cref="InvalidOptionException"><paramref name="threads"/> is not positive.</exception>
-    public static void SetThreads(int threads)
+    public static int SetThreads(int threads, ResourceLimits? limits = null)
     {
         if (threads < 1) throw new InvalidOptionException("--threads", $"must be at least 1, got {threads}");
-        set_num_threads(threads);
-        EngineSettings.threads = threads;
+        int applied = (limits ?? ResourceLimits.Default).ThreadsFor(threads);
+        set_num_threads(applied);
+        EngineSettings.threads = applied;
+        return applied;
     }
 }

@@ -1,4 +1,5 @@
 using Gaze.Attribution;
+using Gaze.Engine;
 using Gaze.Rendering;
 
 namespace Gaze.Explaining;
@@ -27,8 +28,14 @@ public sealed record ExplanationRequest
     /// <summary>The overlay's heatmap weight, 0 to 1.</summary>
     public double Opacity { get; init; } = HeatmapRenderer.DefaultOpacity;
 
-    /// <summary>How many images are preprocessed and explained together.</summary>
+    /// <summary>
+    /// How many images are preprocessed and explained together; reduced to what <see cref="Limits"/> allows (see
+    /// <see cref="ExplanationRun.BatchSize"/>).
+    /// </summary>
     public int BatchSize { get; init; } = 1;
+
+    /// <summary>The limits on image files and batch memory.</summary>
+    public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
 
     /// <summary>The output directory, or null for a fresh folder under <c>gaze-out/</c>.</summary>
     public string? OutputDirectory { get; init; }

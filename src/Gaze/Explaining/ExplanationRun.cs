@@ -43,6 +43,7 @@ public sealed class ExplanationRun : IDisposable
         layers = request.Methods.Any(m => m.UsesLayers) ? model.ResolveLayers(request.Layers) : [];
         targets = TargetSelection.Parse(request.Target, model.Labels, model.ClassCount);
         preprocessor = new ImagePreprocessor(model.Input);
+        BatchSize = model.BatchFor(request.BatchSize, request.Limits);
         explainer = new Explainer(model.Graph, layers, new AttributionOptions
         {
             AugSmooth = request.AugSmooth,
@@ -50,6 +51,12 @@ public sealed class ExplanationRun : IDisposable
             InputLayout = model.Input.Layout,
         });
     }
+
+    /// <summary>
+    /// How many images go in one batch: <see cref="ExplanationRequest.BatchSize"/>, reduced when its estimated
+    /// activations exceed <see cref="Engine.ResourceLimits.MaxBatchActivationBytes"/>.
+    /// </summary>
+    public int BatchSize { get; }
 
     /// <summary>The settings as results.json records them.</summary>
     public ExplanationSettings Settings => new()
@@ -80,7 +87,7 @@ public sealed class ExplanationRun : IDisposable
         var summary = new ModelSummary { Path = model.Path, Name = model.Name, Input = InputConvention.From(model.Input) };
         var writer = new ExplanationWriter(outputDirectory, summary, Settings);
         int failures = 0;
-        foreach (string[] chunk in imagePaths.Chunk(Math.Max(1, request.BatchSize)))
+        foreach (string[] chunk in imagePaths.Chunk(BatchSize))
         {
             cancellation.ThrowIfCancellationRequested();
             var decoded = new List<(string Path, RgbImage Image)>();
@@ -88,7 +95,7 @@ public sealed class ExplanationRun : IDisposable
             {
                 try
                 {
-                    decoded.Add((path, ImageDecoder.Load(path)));
+                    decoded.Add((path, ImageDecoder.Load(path, request.Limits)));
                 }
                 catch (GazeFileException e)
                 {

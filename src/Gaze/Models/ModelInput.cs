@@ -15,8 +15,11 @@ public sealed record ModelInput
     private readonly double[] mean = [0.485, 0.456, 0.406];
     private readonly double[] std = [0.229, 0.224, 0.225];
 
-    /// <summary>The largest accepted input side; beyond it a typo is more likely than a model.</summary>
-    public const int MaxSide = 16384;
+    /// <summary>
+    /// The largest accepted input side (<see cref="Engine.ResourceLimits.MaxInputSide"/>): beyond it a typo or a
+    /// hostile sidecar is more likely than a model, and a batch of one would take gigabytes.
+    /// </summary>
+    public const int MaxSide = Engine.ResourceLimits.MaxInputSide;
 
     /// <summary>The torchvision ImageNet defaults.</summary>
     public static ModelInput Default { get; } = new();
