@@ -104,6 +104,8 @@ public sealed class GazeApp
         catch (GazeException e)
         {
             error.WriteLine($"gaze: {e.Message}");
+            // The engine's own words (libtorch's frames, ONNX Runtime's source lines) for whoever asks for them.
+            if (context.Verbose && e.InnerException is { } inner) error.WriteLine(inner.Message);
             return ExitCodes.UsageError;
         }
         catch (OperationCanceledException)

@@ -46,6 +46,9 @@ public sealed class EngineMessageTests
         string line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("mismatched_conv", line);
         Assert.DoesNotContain("/pytorch/", line);
+        var verbose = CliRunner.Run("check", model, "--verbose");
+        Assert.Equal(2, verbose.ExitCode);
+        Assert.Contains("Exception raised from", verbose.Error);
     }
 
     [Fact]
