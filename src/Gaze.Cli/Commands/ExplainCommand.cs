@@ -60,9 +60,8 @@ public static class ExplainCommand
             using LoadedModel loaded = LoadedModel.Open(DefaultModel.Resolve(parse.GetValue(model)), inputOptions.Overrides(parse),
                 ModelArgument.ParsePrecision(parse.GetValue(precision)));
             ExplanationRunResult result = ExplanationProgress.Run(context, loaded, request, paths);
-            Print(context, result);
-            if (result.Failures == 0) return ExitCodes.Success;
-            return result.Failures == paths.Count ? ExitCodes.UsageError : ExitCodes.PartialSuccess;
+            if (result.Written) Print(context, result);
+            return ExplanationProgress.Outcome(context, result);
         }));
         return command;
     }
@@ -80,10 +79,12 @@ public static class ExplainCommand
                 images = result.Images,
                 failed = result.Failures,
                 explanations,
+                complete = result.Complete,
+                images_left = result.ImagesLeft,
             }));
             return;
         }
-        if (context.Quiet) return;
+        if (context.Quiet || !result.Complete) return;
         var grid = new Table().AddColumns("image", "class", "method", "ms");
         foreach (ImageResult image in result.Results.Images)
         {
