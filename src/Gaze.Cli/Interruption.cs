@@ -3,16 +3,17 @@ using System.Runtime.InteropServices;
 namespace Gaze.Cli;
 
 /// <summary>
-/// SIGINT (Ctrl+C) and SIGTERM for one command. The first signal cancels <see cref="Token"/> when the command
-/// observes it (<see cref="Observe"/>), so that it stops at the next safe point and keeps what is finished; a command
-/// that does not observe it, and any second signal, ends the process at once after <see cref="Abort"/> removes
-/// temporary files. The exit code is 130 for SIGINT and 143 for SIGTERM.
+/// SIGINT (Ctrl+C) and SIGTERM for one command that observes them (<see cref="Observe"/>): the first signal cancels
+/// <see cref="Token"/>, so that the command stops at the next safe point and keeps what is finished; a second signal
+/// ends the process at once after <see cref="Abort"/> removes temporary files. The exit code is 130 for SIGINT and
+/// 143 for SIGTERM. Commands that do not observe them are ended by the signal as the runtime does by default.
 /// </summary>
 public sealed class Interruption : IDisposable
 {
     private readonly CancellationTokenSource source = new();
     private readonly List<PosixSignalRegistration> registrations = [];
     private readonly TextWriter error;
+    private readonly bool listen;
     private int signals;
     private volatile bool observed;
     private volatile int exitCode = ExitCodes.Interrupted;
@@ -23,9 +24,7 @@ public sealed class Interruption : IDisposable
     public Interruption(TextWriter error, bool listen)
     {
         this.error = error;
-        if (!listen) return;
-        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
-        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
+        this.listen = listen;
     }
 
     /// <summary>Cancelled by the first signal.</summary>
@@ -43,6 +42,14 @@ public sealed class Interruption : IDisposable
     /// <summary>Returns <see cref="Token"/> and promises that the command stops soon after it is cancelled.</summary>
     public CancellationToken Observe()
     {
+        // Registered only here: .NET runs signal handlers on the thread pool, which a command saturating it (such as
+        // the parallel shapes writer) would starve, swallowing the signal; commands that do not observe keep the
+        // runtime's default, ending by the signal at once.
+        if (listen && !observed)
+        {
+            registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
+            registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
+        }
         observed = true;
         return source.Token;
     }
