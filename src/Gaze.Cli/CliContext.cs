@@ -6,8 +6,9 @@ namespace Gaze.Cli;
 public sealed class CliContext
 {
     /// <summary>Creates a context writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
-    public CliContext(TextWriter output, TextWriter error, bool quiet, bool json, bool verbose)
+    public CliContext(TextWriter output, TextWriter error, bool quiet, bool json, bool verbose, Interruption? interruption = null)
     {
+        Interruption = interruption ?? new Interruption(error, listen: false);
         Output = output;
         Error = error;
         Quiet = quiet;
@@ -22,6 +23,12 @@ public sealed class CliContext
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
         });
     }
+
+    /// <summary>
+    /// Ctrl+C and SIGTERM: a long command takes <see cref="Interruption.Observe"/>'s token and stops at a safe point;
+    /// other commands end at once with exit code 130 (143 for SIGTERM).
+    /// </summary>
+    public Interruption Interruption { get; }
 
     /// <summary>Standard output: results (tables, or JSON with <see cref="Json"/>).</summary>
     public TextWriter Output { get; }

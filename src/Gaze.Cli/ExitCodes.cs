@@ -18,6 +18,9 @@ public static class ExitCodes
     /// <summary>Some inputs were processed and some failed (each failure was reported).</summary>
     public const int PartialSuccess = 4;
 
-    /// <summary>Interrupted by the user (Ctrl+C).</summary>
+    /// <summary>Interrupted by the user (Ctrl+C, SIGINT): 128 + 2, as a shell reports it.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Asked to stop (SIGTERM): 128 + 15.</summary>
+    public const int Terminated = 143;
 }

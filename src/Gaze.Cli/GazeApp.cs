@@ -28,6 +28,12 @@ public sealed class GazeApp
         Methods = methods ?? MethodRegistry.Default;
     }
 
+    /// <summary>
+    /// Handle SIGINT and SIGTERM while a command runs (see <see cref="Interruption"/>); set by the real program, not
+    /// by in-process callers such as tests, whose process the signals belong to.
+    /// </summary>
+    public bool HandlesSignals { get; init; }
+
     /// <summary>The explanation methods that <c>--method</c> offers.</summary>
     public MethodRegistry Methods { get; }
 
@@ -84,11 +90,13 @@ public sealed class GazeApp
     /// <summary>Runs <paramref name="handler"/> under the global options and the error policy.</summary>
     internal int Execute(ParseResult parse, Func<CliContext, int> handler)
     {
+        using var interruption = new Interruption(error, HandlesSignals);
         var context = new CliContext(
             output, error,
             quiet: parse.GetValue(globalOptions.Quiet),
             json: parse.GetValue(globalOptions.Json),
-            verbose: parse.GetValue(globalOptions.Verbose))
+            verbose: parse.GetValue(globalOptions.Verbose),
+            interruption)
         {
             Limits = parse.GetValue(globalOptions.MaxPixels) is int maxPixels
                 ? ResourceLimits.Default with { MaxImagePixels = maxPixels }
@@ -111,7 +119,7 @@ public sealed class GazeApp
         catch (OperationCanceledException)
         {
             error.WriteLine("gaze: interrupted");
-            return ExitCodes.Interrupted;
+            return interruption.ExitCode;
         }
         catch (Exception e)
         {

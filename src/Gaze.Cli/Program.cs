@@ -1,3 +1,3 @@
 using Gaze.Cli;
 
-return new GazeApp(Console.Out, Console.Error).Run(args);
+return new GazeApp(Console.Out, Console.Error) { HandlesSignals = true }.Run(args);

@@ -38,13 +38,14 @@ public static class DemoCommand
                 Overwrite = parse.GetValue(overwrite),
             };
             ExplanationRunResult result = ExplanationProgress.Run(context, model, request, samples);
+            if (!result.Written || !result.Complete) return ExplanationProgress.Outcome(context, result);
             if (context.Json)
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(new { output = result.OutputDirectory, results = result.ResultsPath, report = result.ReportPath, images = result.Images, failed = result.Failures }));
             }
             else if (!context.Quiet)
             {
-                foreach (ImageResult image in result.Results.Images)
+                foreach (ImageResult image in result.Results.Images.Where(i => i.Predictions.Count > 0))
                     context.Output.WriteLine($"{Path.GetFileName(image.Path)}: {image.Predictions[0].Label} ({image.Predictions[0].Probability:P1})");
                 context.Output.WriteLine($"{result.Images} sample(s) explained with {string.Join(", ", Methods)}; report: {result.ReportPath}");
             }

@@ -49,6 +49,13 @@ public static class EvaluateCommand
                 total = parse.GetValue(count);
                 images = LabelledImage.Generated(new ShapesGenerator(parse.GetValue(seed)), total);
             }
+            // A partial score means nothing: Ctrl+C stops before the next image and the command ends with exit 130.
+            CancellationToken cancellation = context.Interruption.Observe();
+            images = images.Select(image =>
+            {
+                cancellation.ThrowIfCancellationRequested();
+                return image;
+            });
             LocalisationReport? report = null;
             context.WithProgress("evaluating", total, step =>
                 report = new LocalisationEvaluation(loaded, method, layers).Evaluate(images, imageDone: step));

@@ -62,9 +62,8 @@ public static class ExplainCommand
                 ModelArgument.ParsePrecision(parse.GetValue(precision)));
             request = request with { BatchSize = ModelArgument.FitBatch(context, loaded, request.BatchSize) };
             ExplanationRunResult result = ExplanationProgress.Run(context, loaded, request, paths);
-            Print(context, result);
-            if (result.Failures == 0) return ExitCodes.Success;
-            return result.Failures == paths.Count ? ExitCodes.UsageError : ExitCodes.PartialSuccess;
+            if (result.Written) Print(context, result);
+            return ExplanationProgress.Outcome(context, result);
         }));
         return command;
     }
@@ -82,10 +81,12 @@ public static class ExplainCommand
                 images = result.Images,
                 failed = result.Failures,
                 explanations,
+                complete = result.Complete,
+                images_left = result.ImagesLeft,
             }));
             return;
         }
-        if (context.Quiet) return;
+        if (context.Quiet || !result.Complete) return;
         var grid = new Table().AddColumns("image", "class", "method", "ms");
         foreach (ImageResult image in result.Results.Images)
         {

@@ -56,24 +56,10 @@ public static class FinetuneCommand
                 Resume = parse.GetValue(resume),
             };
 
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                // Stop after the current batch; the last epoch's checkpoint stays for --resume.
-                e.Cancel = true;
-                cancel.Cancel();
-            };
-            System.Console.CancelKeyPress += onCancel;
-            try
-            {
-                FinetuneResult result = Run(context, options, cancel.Token);
-                Print(context, result);
-                return ExitCodes.Success;
-            }
-            finally
-            {
-                System.Console.CancelKeyPress -= onCancel;
-            }
+            // Ctrl+C or SIGTERM stops after the current batch; the last epoch's checkpoint stays for --resume.
+            FinetuneResult result = Run(context, options, context.Interruption.Observe());
+            Print(context, result);
+            return ExitCodes.Success;
         }));
         return command;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Onnx;
@@ -34,7 +35,16 @@ public static class PredictCommand
                 {
                     using var scope = NewDisposeScope();
                     using Tensor input = preprocessor.Preprocess(ImageDecoder.Load(path, context.Limits));
-                    results.Add((path, ClassRanking.TopK(loaded.Graph, input, shown, loaded.Labels)[0], null));
+                    IReadOnlyList<ClassScore> best = ClassRanking.TopK(loaded.Graph, input, shown, loaded.Labels)[0];
+                    if (best.Any(c => !float.IsFinite(c.Logit) || !float.IsFinite(c.Probability)))
+                    {
+                        string problem = "model output is not finite";
+                        context.Error.WriteLine($"gaze: {problem} for {path}");
+                        results.Add((path, null, problem));
+                        failures++;
+                        continue;
+                    }
+                    results.Add((path, best, null));
                 }
                 catch (Gaze.Errors.GazeFileException e)
                 {
@@ -51,6 +61,9 @@ public static class PredictCommand
         return command;
     }
 
+    /// <summary>Non-finite numbers, should any get through, are written as "NaN" or "Infinity" instead of failing.</summary>
+    private static readonly JsonSerializerOptions JsonOutput = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     private static void Print(CliContext context, List<(string Path, IReadOnlyList<ClassScore>? Top, string? Error)> results)
     {
         if (context.Json)
@@ -60,7 +73,7 @@ public static class PredictCommand
                 path = r.Path,
                 error = r.Error,
                 predictions = r.Top?.Select(c => new { index = c.Index, label = c.Label, probability = c.Probability, logit = c.Logit }),
-            })));
+            }), JsonOutput));
             return;
         }
         foreach (var (path, topK, _) in results)

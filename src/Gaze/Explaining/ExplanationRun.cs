@@ -14,7 +14,7 @@ namespace Gaze.Explaining;
 /// Explains image files with one or more methods into an output folder: per image its top-5 predictions, and per
 /// method and target the heatmap and overlay at the image's own size and the raw map, then results.json and
 /// report.html. Images go in batches; the predictions come from the first explanation's own forward pass. An image
-/// that fails to decode is recorded and skipped.
+/// that fails to decode, or whose scores or gradients are not finite, is recorded and skipped.
 /// </summary>
 public sealed class ExplanationRun : IDisposable
 {
@@ -27,6 +27,7 @@ public sealed class ExplanationRun : IDisposable
     private readonly ImagePreprocessor preprocessor;
     private readonly Explainer explainer;
     private readonly List<string> notes = [];
+    private ExplanationWriter? current;
 
     /// <summary>Checks the request against the model; nothing is written or computed beyond the layer probe.</summary>
     /// <exception cref="InvalidOptionException">A method option no chosen method takes, a bad target, colormap or opacity.</exception>
@@ -74,51 +75,101 @@ public sealed class ExplanationRun : IDisposable
 
     /// <summary>
     /// Explains <paramref name="imagePaths"/> into a new output folder and writes results.json and report.html.
+    /// An image that cannot be decoded, or for which the model's scores or gradients are not finite, is recorded as
+    /// failed and the others go on. When no image could be explained nothing is written, and an output folder this
+    /// call created is removed again (<see cref="ExplanationRunResult.Written"/> is false).
     /// </summary>
     /// <param name="imagePaths">Image files.</param>
-    /// <param name="imageFailed">Told about each image that could not be read (path, one-line message).</param>
+    /// <param name="imageFailed">Told about each image that could not be explained (path, one-line message).</param>
     /// <param name="imageDone">Told after each image, failed or not.</param>
-    /// <param name="cancellation">Stops between batches.</param>
+    /// <param name="cancellation">
+    /// Stops the run after the current batch; what is finished is then written, marked incomplete with the count of
+    /// images left (<see cref="ResultsDocument.Complete"/>, <see cref="ResultsDocument.ImagesLeft"/>).
+    /// </param>
     /// <exception cref="OutputFileException">The output folder cannot be made or is not empty.</exception>
     public ExplanationRunResult Write(IReadOnlyList<string> imagePaths, Action<string, string>? imageFailed = null,
         Action? imageDone = null, CancellationToken cancellation = default)
     {
-        string outputDirectory = OutputDirectory.Prepare(request.OutputDirectory, request.Overwrite);
+        PreparedOutput output = OutputDirectory.Claim(request.OutputDirectory, request.Overwrite);
         var summary = new ModelSummary { Path = model.Path, Name = model.Name, Input = InputConvention.From(model.Input) };
-        var writer = new ExplanationWriter(outputDirectory, summary, Settings);
+        var writer = new ExplanationWriter(output.Path, summary, Settings);
+        Volatile.Write(ref current, writer);
         int failures = 0;
-        foreach (string[] chunk in imagePaths.Chunk(BatchSize))
+        int reached = 0;
+        try
         {
-            cancellation.ThrowIfCancellationRequested();
-            var decoded = new List<(string Path, RgbImage Image)>();
-            foreach (string path in chunk)
+            foreach (string[] chunk in imagePaths.Chunk(BatchSize))
             {
-                try
+                if (cancellation.IsCancellationRequested) break;
+                var decoded = new List<(string Path, RgbImage Image)>();
+                foreach (string path in chunk)
                 {
-                    decoded.Add((path, ImageDecoder.Load(path, request.Limits)));
+                    try
+                    {
+                        decoded.Add((path, ImageDecoder.Load(path, request.Limits)));
+                    }
+                    catch (GazeFileException e)
+                    {
+                        failures++;
+                        writer.AddFailedImage(path, e.Problem);
+                        imageFailed?.Invoke(path, e.Message);
+                        imageDone?.Invoke();
+                    }
                 }
-                catch (GazeFileException e)
-                {
-                    failures++;
-                    writer.AddFailedImage(path, e.Problem);
-                    imageFailed?.Invoke(path, e.Message);
-                    imageDone?.Invoke();
-                }
+                if (decoded.Count > 0) failures += ExplainBatch(decoded, writer, imageFailed);
+                foreach (var _ in decoded) imageDone?.Invoke();
+                reached += chunk.Length;
             }
-            if (decoded.Count > 0) ExplainBatch(decoded, writer);
-            foreach (var _ in decoded) imageDone?.Invoke();
         }
-        return new ExplanationRunResult(writer.OutputDirectory, writer.ResultsPath, writer.ReportPath, writer.Finish(), imagePaths.Count, failures)
+        catch
+        {
+            writer.RemoveTemporaryFiles();
+            if (!writer.HasExplanations) output.RemoveIfCreated();
+            throw;
+        }
+
+        int left = imagePaths.Count - reached;
+        bool written = writer.HasExplanations;
+        ResultsDocument results;
+        if (written)
+        {
+            results = writer.Finish(left);
+        }
+        else
+        {
+            // Nothing for nothing: no results, report or folder for a run that explained no image.
+            results = writer.Discard() with { Complete = left == 0, ImagesLeft = left };
+            output.RemoveIfCreated();
+        }
+        return new ExplanationRunResult(writer.OutputDirectory, writer.ResultsPath, writer.ReportPath, results, imagePaths.Count, failures)
         {
             Notes = [.. notes],
+            Written = written,
         };
     }
 
-    private void ExplainBatch(List<(string Path, RgbImage Image)> images, ExplanationWriter writer)
+    /// <summary>
+    /// Removes, best effort and from any thread, the temporary files of the run in progress; for a process that is
+    /// about to end before the run can finish (a second interrupt).
+    /// </summary>
+    public void Abandon() => Volatile.Read(ref current)?.RemoveTemporaryFiles();
+
+    /// <summary>Explains one batch; returns how many of its images failed because the model's numbers were not finite.</summary>
+    private int ExplainBatch(List<(string Path, RgbImage Image)> images, ExplanationWriter writer, Action<string, string>? imageFailed)
     {
         using var scope = NewDisposeScope();
         Tensor input = preprocessor.Preprocess(images.Select(i => i.Image).ToList());
-        List<ImageExplanationWriter>? imageWriters = null;
+        ImageExplanationWriter?[]? imageWriters = null;
+        var failed = new bool[images.Count];
+        void Fail(int i)
+        {
+            string message = $"model output is not finite for {images[i].Path}";
+            if (imageWriters![i] is { } imageWriter) imageWriter.Fail(message);
+            else writer.AddFailedImage(images[i].Path, message);
+            imageFailed?.Invoke(images[i].Path, message);
+            failed[i] = true;
+        }
+
         foreach (AttributionMethod method in request.Methods)
         {
             for (int rank = 0; rank < targets.Count; rank++)
@@ -130,25 +181,50 @@ public sealed class ExplanationRun : IDisposable
                 using Explanation explanation = explainer.Explain(method, input, wanted);
                 double milliseconds = clock.Elapsed.TotalMilliseconds / images.Count;
                 foreach (string note in explanation.Notes) if (!notes.Contains(note)) notes.Add(note);
-                imageWriters ??= AddImages(images, writer, explanation.Scores);
+                if (imageWriters is null)
+                {
+                    imageWriters = AddImages(images, writer, explanation.Scores);
+                    for (int i = 0; i < images.Count; i++) if (imageWriters[i] is null) Fail(i);
+                }
                 for (int i = 0; i < images.Count; i++)
                 {
+                    if (failed[i]) continue;
                     Heatmap heatmap = explanation.SourceHeatmap(i, preprocessor.GeometryFor(images[i].Image));
                     Heatmap? raw = explanation.RawMaps.Count == 1 ? explanation.RawMap(i) : null;
+                    // NaN or infinite gradients normalise to NaN; report the image instead of writing a meaningless map.
+                    if (!InUnitRange(heatmap.Values) || (raw is not null && !raw.Values.All(float.IsFinite)))
+                    {
+                        Fail(i);
+                        continue;
+                    }
                     int target = explanation.Targets[i];
-                    imageWriters[i].Add(method.Name, target, model.LabelOf(target), method.UsesLayers ? layers : [], heatmap, raw, milliseconds);
+                    imageWriters[i]!.Add(method.Name, target, model.LabelOf(target), method.UsesLayers ? layers : [], heatmap, raw, milliseconds);
                 }
             }
         }
+        return failed.Count(f => f);
     }
 
-    /// <summary>Records the images with their best classes from the scores of an explanation's forward pass.</summary>
-    private List<ImageExplanationWriter> AddImages(List<(string Path, RgbImage Image)> images, ExplanationWriter writer, Tensor scores)
+    private static bool InUnitRange(float[] values)
     {
+        foreach (float v in values) if (!(v >= 0f && v <= 1f)) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Records the images with their best classes from the scores of an explanation's forward pass; an image whose
+    /// scores are not all finite is not registered (null).
+    /// </summary>
+    private ImageExplanationWriter?[] AddImages(List<(string Path, RgbImage Image)> images, ExplanationWriter writer, Tensor scores)
+    {
+        using var scope = NewDisposeScope();
+        bool[] finite = isfinite(scores.to(ScalarType.Float32)).all(1).data<bool>().ToArray();
         var ranked = ClassRanking.FromScores(scores, ReportedPredictions, model.Labels);
-        return images.Select((image, i) => writer.AddImage(image.Path, image.Image, ranked[i]
-            .Select(c => new Prediction { Index = c.Index, Label = model.LabelOf(c.Index), Probability = c.Probability, Logit = c.Logit })
-            .ToList())).ToList();
+        return images.Select((image, i) => finite[i]
+            ? writer.AddImage(image.Path, image.Image, ranked[i]
+                .Select(c => new Prediction { Index = c.Index, Label = model.LabelOf(c.Index), Probability = c.Probability, Logit = c.Logit })
+                .ToList())
+            : null).ToArray();
     }
 
     /// <summary>Frees the explainer's sessions.</summary>

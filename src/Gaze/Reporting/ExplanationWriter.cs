@@ -7,7 +7,7 @@ namespace Gaze.Reporting;
 /// <summary>
 /// Writes an explanation run into an output directory: per image, target and method the overlay PNG and the
 /// heatmap and raw maps as <c>.npy</c> (see <see cref="ImageExplanationWriter.Add"/>), then <c>results.json</c> and
-/// <c>report.html</c> (<see cref="Finish"/>). Every file is written atomically.
+/// <c>report.html</c> (<see cref="Finish()"/>). Every file is written atomically.
 /// </summary>
 /// <remarks>
 /// Layout: <c>&lt;image&gt;/&lt;method&gt;-&lt;target&gt;-overlay.png</c>, <c>-heatmap.npy</c> and <c>-raw.npy</c>, where
@@ -67,10 +67,10 @@ public sealed class ExplanationWriter
     /// <summary>The colormap the overlays use.</summary>
     public Colormap Colormap { get; }
 
-    /// <summary>Where <see cref="Finish"/> writes <c>results.json</c>.</summary>
+    /// <summary>Where <see cref="Finish()"/> writes <c>results.json</c>.</summary>
     public string ResultsPath => Path.Combine(OutputDirectory, ResultsFileName);
 
-    /// <summary>Where <see cref="Finish"/> writes <c>report.html</c>.</summary>
+    /// <summary>Where <see cref="Finish()"/> writes <c>report.html</c>.</summary>
     public string ReportPath => Path.Combine(OutputDirectory, ReportFileName);
 
     /// <summary>
@@ -80,7 +80,7 @@ public sealed class ExplanationWriter
     /// <param name="image">Its pixels at the original size; overlays and heatmaps are written at this size.</param>
     /// <param name="predictions">The model's top classes (usually five), most probable first.</param>
     /// <exception cref="OutputFileException">The image's folder cannot be created.</exception>
-    /// <exception cref="InvalidOperationException"><see cref="Finish"/> was called already.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Finish()"/> was called already.</exception>
     public ImageExplanationWriter AddImage(string sourcePath, RgbImage image, IReadOnlyList<Prediction> predictions)
     {
         ArgumentException.ThrowIfNullOrEmpty(sourcePath);
@@ -117,7 +117,7 @@ public sealed class ExplanationWriter
     /// <summary>Records an image that could not be explained at all, e.g. because it failed to decode.</summary>
     /// <param name="sourcePath">The image file as the user named it.</param>
     /// <param name="error">A one-line message (line breaks are replaced by spaces).</param>
-    /// <exception cref="InvalidOperationException"><see cref="Finish"/> was called already.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Finish()"/> was called already.</exception>
     public void AddFailedImage(string sourcePath, string error)
     {
         ArgumentException.ThrowIfNullOrEmpty(sourcePath);
@@ -137,26 +137,107 @@ public sealed class ExplanationWriter
     /// <returns>The results as written.</returns>
     /// <exception cref="OutputFileException">A file cannot be written.</exception>
     /// <exception cref="InvalidOperationException">Called twice.</exception>
-    public ResultsDocument Finish()
+    public ResultsDocument Finish() => Finish(imagesLeft: 0);
+
+    /// <summary>
+    /// Writes <c>results.json</c> and <c>report.html</c> for an interrupted run, marked incomplete with the number of
+    /// input images it did not reach (a complete run when that is 0), atomically, and closes the run.
+    /// </summary>
+    /// <param name="imagesLeft">Input images not reached.</param>
+    /// <returns>The results as written.</returns>
+    /// <exception cref="OutputFileException">A file cannot be written.</exception>
+    /// <exception cref="InvalidOperationException">Called twice.</exception>
+    public ResultsDocument Finish(int imagesLeft)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(imagesLeft);
+        ResultsDocument results;
+        lock (gate)
+        {
+            EnsureOpen();
+            finished = true;
+            results = Snapshot() with { Complete = imagesLeft == 0, ImagesLeft = imagesLeft };
+        }
+        try
+        {
+            ResultsJson.Write(ResultsPath, results);
+            HtmlReport.Write(ReportPath, results, pictures);
+        }
+        finally
+        {
+            RemoveTemporaryFiles();
+        }
+        return results;
+    }
+
+    /// <summary>True once an explanation has been recorded for some image.</summary>
+    public bool HasExplanations
+    {
+        get
+        {
+            lock (gate) return images.Any(i => i.Explanations.Count > 0);
+        }
+    }
+
+    /// <summary>
+    /// Closes the run without writing <c>results.json</c> or <c>report.html</c>: removes the folders of the images
+    /// registered so far and the temporary files, so a run that explained nothing leaves nothing behind.
+    /// </summary>
+    /// <returns>The results as they would have been written.</returns>
+    /// <exception cref="InvalidOperationException">The run was finished already.</exception>
+    public ResultsDocument Discard()
+    {
+        List<string> folders;
         ResultsDocument results;
         lock (gate)
         {
             EnsureOpen();
             finished = true;
             results = Snapshot();
+            folders = [.. images.Where(i => i.Folder is not null).Select(i => i.Folder!)];
         }
-        ResultsJson.Write(ResultsPath, results);
-        HtmlReport.Write(ReportPath, results, pictures);
-        if (Directory.Exists(PictureCacheDirectory)) Directory.Delete(PictureCacheDirectory, recursive: true);
+        foreach (string folder in folders) TryDelete(Path.Combine(OutputDirectory, folder));
+        RemoveTemporaryFiles();
         return results;
     }
 
     /// <summary>
-    /// Where the report's shrunk pictures wait (on disk, not in memory) until <see cref="Finish"/> inlines them into
+    /// Removes, best effort, what the run keeps only while it runs: the report's picture cache and the hidden
+    /// temporary files of writes in progress. Safe to call from another thread when the run is abandoned.
+    /// </summary>
+    public void RemoveTemporaryFiles()
+    {
+        TryDelete(PictureCacheDirectory);
+        try
+        {
+            foreach (string file in Directory.EnumerateFiles(OutputDirectory, ".*.tmp", SearchOption.AllDirectories))
+            {
+                try { File.Delete(file); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>
+    /// Where the report's shrunk pictures wait (on disk, not in memory) until <see cref="Finish()"/> inlines them into
     /// report.html; removed afterwards.
     /// </summary>
-    private string PictureCacheDirectory => Path.Combine(OutputDirectory, ".report-pictures");
+    private string PictureCacheDirectory => Path.Combine(OutputDirectory, PictureCacheName);
+
+    /// <summary>The picture cache's folder name inside the output directory.</summary>
+    internal const string PictureCacheName = ".report-pictures";
 
     /// <summary>A fresh file in <see cref="PictureCacheDirectory"/> for the picture called <paramref name="name"/>.</summary>
     internal string PictureCachePath(string name)

@@ -63,6 +63,8 @@ public static class HtmlReport
         output.Write($"<header>\n<h1>Gaze report</h1>\n<p class=\"subtitle\">{Escape(results.Model.Name)} &middot; " +
             $"{Count(results.Images.Count, "image")} &middot; {Count(explanationCount, "explanation")} &middot; " +
             $"Gaze {Escape(results.Gaze)}</p>\n</header>\n");
+        if (!results.Complete)
+            output.Write($"<p class=\"error\">Interrupted: {Count(results.ImagesLeft, "image")} not reached; this report shows the finished ones.</p>\n");
 
         WriteModel(output, results.Model);
         WriteSettings(output, results.Settings);

@@ -24,19 +24,45 @@ public static class OutputDirectory
     /// <returns>The directory's absolute path.</returns>
     /// <exception cref="InvalidOptionException">The requested directory is not empty and <paramref name="overwrite"/> is false.</exception>
     /// <exception cref="OutputFileException">The path is a file, or the directory cannot be created.</exception>
-    public static string Prepare(string? requested, bool overwrite = false, string defaultParent = DefaultParent, string option = "--out")
+    public static string Prepare(string? requested, bool overwrite = false, string defaultParent = DefaultParent, string option = "--out") =>
+        Claim(requested, overwrite, defaultParent, option).Path;
+
+    /// <summary>
+    /// Like <see cref="Prepare"/>, and says which directories this call created, so that a run that produced nothing
+    /// can remove them again (<see cref="PreparedOutput.RemoveIfCreated"/>). A reused directory (with
+    /// <paramref name="overwrite"/>) loses the temporary files an interrupted run may have left in it.
+    /// </summary>
+    /// <exception cref="InvalidOptionException">The requested directory is not empty and <paramref name="overwrite"/> is false.</exception>
+    /// <exception cref="OutputFileException">The path is a file, or the directory cannot be created.</exception>
+    public static PreparedOutput Claim(string? requested, bool overwrite = false, string defaultParent = DefaultParent, string option = "--out")
     {
-        if (requested is null) return CreateFresh(defaultParent);
-        string full = Path.GetFullPath(requested);
+        string full = Path.GetFullPath(requested ?? defaultParent);
+        List<string> missing = MissingDirectories(full);
+        if (requested is null)
+        {
+            string fresh = CreateFresh(defaultParent);
+            return new PreparedOutput(fresh, [fresh, .. missing]);
+        }
         if (File.Exists(full)) throw new OutputFileException(requested, "exists and is not a directory");
         if (Directory.Exists(full))
         {
             if (!overwrite && Directory.EnumerateFileSystemEntries(full).Any())
                 throw new InvalidOptionException(option, $"'{requested}' is not empty; name a new or empty directory");
-            return full;
+            var reused = new PreparedOutput(full, []);
+            reused.RemoveLeftovers();
+            return reused;
         }
         Create(full, requested);
-        return full;
+        return new PreparedOutput(full, missing);
+    }
+
+    /// <summary><paramref name="full"/> and those of its parents that do not exist yet, innermost first.</summary>
+    private static List<string> MissingDirectories(string full)
+    {
+        var missing = new List<string>();
+        for (string? dir = full; dir is not null && !Directory.Exists(dir) && !File.Exists(dir); dir = Path.GetDirectoryName(dir))
+            missing.Add(dir);
+        return missing;
     }
 
     /// <summary>A new, empty directory under <paramref name="parent"/> named after the current local time.</summary>

@@ -24,4 +24,15 @@ public sealed record ResultsDocument
     /// <summary>One entry per input image, in input order, including images that failed.</summary>
     [JsonPropertyName("images")]
     public required IReadOnlyList<ImageResult> Images { get; init; }
+
+    /// <summary>
+    /// False when the run was interrupted (JSON <c>complete</c>): <see cref="Images"/> then lists only the images
+    /// finished before the interruption. Files written before this field existed lack it and read as true.
+    /// </summary>
+    [JsonPropertyName("complete")]
+    public bool Complete { get; init; } = true;
+
+    /// <summary>How many input images an interrupted run did not reach (JSON <c>images_left</c>); 0 when complete.</summary>
+    [JsonPropertyName("images_left")]
+    public int ImagesLeft { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Gaze.Errors;
 using Gaze.IO;
 
@@ -9,7 +10,10 @@ namespace Gaze.Reporting;
 /// <summary>Reads and writes <c>results.json</c> (see <see cref="ResultsDocument"/> for the schema).</summary>
 public static class ResultsJson
 {
-    /// <summary>The serializer settings: indented, property names as the records declare them, labels kept readable.</summary>
+    /// <summary>
+    /// The serializer settings: indented, property names as the records declare them, labels kept readable, and
+    /// non-finite numbers as the strings <c>"NaN"</c>, <c>"Infinity"</c> and <c>"-Infinity"</c>.
+    /// </summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
     /// <summary>The document as JSON text.</summary>
@@ -58,6 +62,8 @@ public static class ResultsJson
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = true,
+            // A model with NaN or infinite outputs must not crash the writer: such numbers become "NaN", "Infinity", "-Infinity".
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

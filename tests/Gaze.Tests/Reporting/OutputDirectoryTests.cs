@@ -80,4 +80,33 @@ public class OutputDirectoryTests
         var error = Assert.Throws<OutputFileException>(() => OutputDirectory.Prepare(file));
         Assert.Equal(file, error.FilePath);
     }
+
+    [Fact]
+    public void A_claimed_default_directory_and_the_parent_it_created_are_removed_again()
+    {
+        using var temp = new TempDirectory();
+        string parent = temp.File("gaze-out");
+
+        PreparedOutput output = OutputDirectory.Claim(null, defaultParent: parent);
+        File.WriteAllText(Path.Combine(output.Path, "x.txt"), "x");
+        output.RemoveIfCreated();
+
+        Assert.False(Directory.Exists(parent));
+    }
+
+    [Fact]
+    public void A_reused_directory_is_never_removed_and_loses_only_the_leftovers_of_an_interrupted_run()
+    {
+        using var temp = new TempDirectory();
+        string dir = temp.File("out");
+        Directory.CreateDirectory(Path.Combine(dir, ".report-pictures"));
+        File.WriteAllText(Path.Combine(dir, ".results.json.0123.tmp"), "half");
+        File.WriteAllText(Path.Combine(dir, "keep.txt"), "mine");
+
+        PreparedOutput output = OutputDirectory.Claim(dir, overwrite: true);
+        output.RemoveIfCreated();
+
+        Assert.Empty(output.Created);
+        Assert.Equal(["keep.txt"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName));
+    }
 }

@@ -41,6 +41,9 @@ internal static class ResultsSchema
             }
         }
 
+        check.Field(root, "$", "complete", Kind.Boolean);
+        check.Field(root, "$", "images_left", Kind.Integer);
+
         if (check.Field(root, "$", "settings", Kind.Object) is { } settings)
         {
             const string at = "$.settings";

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Gaze.Reporting;
+using Gaze.Tests.Support;
 
 namespace Gaze.Tests.Reporting;
 
@@ -41,5 +43,38 @@ public class ResultsSchemaTests
                 "$.images[2].width: expected Integer, got Null null",
             ],
             ResultsSchema.Problems(json.ToJsonString()));
+    }
+
+    [Fact]
+    public void Non_finite_numbers_are_written_as_strings_and_read_back()
+    {
+        ResultsDocument results;
+        using (var run = FakeRun.Write()) results = ResultsJson.Read(Path.Combine(run.Output, "results.json"));
+        var image = results.Images[0] with
+        {
+            Predictions = [results.Images[0].Predictions[0] with { Logit = double.NaN, Probability = double.PositiveInfinity }],
+        };
+
+        string json = ResultsJson.Serialize(results with { Images = [image] });
+
+        Assert.Contains("\"logit\": \"NaN\"", json);
+        Assert.Contains("\"probability\": \"Infinity\"", json);
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.File("results.json"), json);
+        Assert.True(double.IsNaN(ResultsJson.Read(temp.File("results.json")).Images[0].Predictions[0].Logit));
+    }
+
+    [Fact]
+    public void A_complete_run_says_so_and_older_files_without_the_fields_read_as_complete()
+    {
+        var json = Valid();
+        Assert.True(json["complete"]!.GetValue<bool>());
+        Assert.Equal(0, json["images_left"]!.GetValue<int>());
+
+        json.AsObject().Remove("complete");
+        json.AsObject().Remove("images_left");
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.File("results.json"), json.ToJsonString());
+        Assert.True(ResultsJson.Read(temp.File("results.json")).Complete);
     }
 }

@@ -1,0 +1,94 @@
+using System.Runtime.InteropServices;
+
+namespace Gaze.Cli;
+
+/// <summary>
+/// SIGINT (Ctrl+C) and SIGTERM for one command that observes them (<see cref="Observe"/>): the first signal cancels
+/// <see cref="Token"/>, so that the command stops at the next safe point and keeps what is finished; a second signal
+/// ends the process at once after <see cref="Abort"/> removes temporary files. The exit code is 130 for SIGINT and
+/// 143 for SIGTERM. Commands that do not observe them are ended by the signal as the runtime does by default.
+/// </summary>
+public sealed class Interruption : IDisposable
+{
+    private readonly CancellationTokenSource source = new();
+    private readonly List<PosixSignalRegistration> registrations = [];
+    private readonly TextWriter error;
+    private readonly bool listen;
+    private int signals;
+    private volatile bool observed;
+    private volatile int exitCode = ExitCodes.Interrupted;
+
+    /// <summary>Creates the interruption; with <paramref name="listen"/> it handles the process's signals until disposed.</summary>
+    /// <param name="error">Where the line for an immediate exit goes.</param>
+    /// <param name="listen">Register for SIGINT and SIGTERM (only for the real process, not in-process callers such as tests).</param>
+    public Interruption(TextWriter error, bool listen)
+    {
+        this.error = error;
+        this.listen = listen;
+    }
+
+    /// <summary>Cancelled by the first signal.</summary>
+    public CancellationToken Token => source.Token;
+
+    /// <summary>Whether a signal arrived.</summary>
+    public bool Requested => source.IsCancellationRequested;
+
+    /// <summary>130 after SIGINT (and by default), 143 after SIGTERM.</summary>
+    public int ExitCode => exitCode;
+
+    /// <summary>Run (best effort, from the signal's thread) before the process ends at once.</summary>
+    public Action? Abort { get; set; }
+
+    /// <summary>Returns <see cref="Token"/> and promises that the command stops soon after it is cancelled.</summary>
+    public CancellationToken Observe()
+    {
+        // Registered only here: .NET runs signal handlers on the thread pool, which a command saturating it (such as
+        // the parallel shapes writer) would starve, swallowing the signal; commands that do not observe keep the
+        // runtime's default, ending by the signal at once.
+        if (listen && !observed)
+        {
+            registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
+            registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
+        }
+        observed = true;
+        return source.Token;
+    }
+
+    /// <summary>Cancels as a signal would (for tests and callers that stop a run themselves).</summary>
+    public void Request(int code = ExitCodes.Interrupted)
+    {
+        exitCode = code;
+        source.Cancel();
+    }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        // Never let the runtime kill the process: either the command stops itself, or we exit with a message.
+        context.Cancel = true;
+        int code = context.Signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
+        if (Interlocked.Increment(ref signals) == 1)
+        {
+            exitCode = code;
+            source.Cancel();
+            if (observed) return;
+        }
+        try
+        {
+            Abort?.Invoke();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the process ends anyway.
+        }
+        error.WriteLine(signals == 1 ? "gaze: interrupted" : "gaze: interrupted again; stopped at once");
+        error.Flush();
+        Environment.Exit(exitCode);
+    }
+
+    /// <summary>Stops handling signals.</summary>
+    public void Dispose()
+    {
+        foreach (PosixSignalRegistration registration in registrations) registration.Dispose();
+        source.Dispose();
+    }
+}
