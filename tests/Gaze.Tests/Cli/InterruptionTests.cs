@@ -91,10 +91,7 @@ public sealed class InterruptionTests
     /// <summary>Starts <c>gaze explain</c> in a child process, signals it once some images are written, and waits.</summary>
     private static (int ExitCode, string Error) ExplainAndSignal(string images, string output, string signal, bool twice = false)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Gaze.Cli.dll"));
-        foreach (string arg in new[] { "explain", images, "--out", output }) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
+        using var process = CliProcess.Start("explain", images, "--out", output);
         var error = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>

@@ -44,10 +44,7 @@ public sealed class ResourceLimitCommandTests
         var bombs = ImageLimitTests.Bombs.Select(row => ImageLimitTests.WriteBomb(dir, (string)row[0], (int)row[1])).ToList();
 
         // Its own process, so that its peak resident memory is the CLI's alone.
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Gaze.Cli.dll"));
-        foreach (string arg in (string[])["predict", .. bombs, "--model", Mnist]) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
+        using var process = CliProcess.Start(["predict", .. bombs, "--model", Mnist]);
         var errorLines = new List<string>();
         process.ErrorDataReceived += (_, e) =>
         {

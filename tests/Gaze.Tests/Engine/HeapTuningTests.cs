@@ -15,11 +15,8 @@ public sealed class HeapTuningTests
     [Fact]
     public void Repeated_forward_passes_fault_in_almost_no_new_pages()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Gaze.Cli.dll"));
-        foreach (string arg in new[] { "bench", "--model", SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"), "--batch", "8", "--profile", "--iterations", "5", "--json" })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
+        using var process = CliProcess.Start(
+            "bench", "--model", SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"), "--batch", "8", "--profile", "--iterations", "5", "--json");
         string output = process.StandardOutput.ReadToEnd();
         string error = process.StandardError.ReadToEnd();
         process.WaitForExit();

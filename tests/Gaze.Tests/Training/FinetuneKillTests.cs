@@ -17,10 +17,7 @@ public sealed class FinetuneKillTests
         string[] job = ["finetune", data, "--backbone", backbone, "--out", output, "--epochs", "5000", "--unfreeze-last", "1", "--batch", "8", "--seed", "3"];
 
         // The CLI next to the test binaries, in a process of its own, so that it can be killed mid-epoch.
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Gaze.Cli.dll"));
-        foreach (string arg in job) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
+        using var process = CliProcess.Start(job);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
