@@ -32,10 +32,12 @@ public static class OutputDirectory
     /// can remove them again (<see cref="PreparedOutput.RemoveIfCreated"/>). A reused directory (with
     /// <paramref name="overwrite"/>) loses the temporary files an interrupted run may have left in it.
     /// </summary>
-    /// <exception cref="InvalidOptionException">The requested directory is not empty and <paramref name="overwrite"/> is false.</exception>
+    /// <exception cref="InvalidOptionException">The requested directory is empty text, or is not empty and <paramref name="overwrite"/> is false.</exception>
     /// <exception cref="OutputFileException">The path is a file, or the directory cannot be created.</exception>
     public static PreparedOutput Claim(string? requested, bool overwrite = false, string defaultParent = DefaultParent, string option = "--out")
     {
+        if (requested is not null && string.IsNullOrWhiteSpace(requested))
+            throw new InvalidOptionException(option, "is empty; name a directory, or leave the option out for a new folder under gaze-out/");
         string full = Path.GetFullPath(requested ?? defaultParent);
         List<string> missing = MissingDirectories(full);
         if (requested is null)

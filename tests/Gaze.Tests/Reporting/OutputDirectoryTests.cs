@@ -109,4 +109,17 @@ public class OutputDirectoryTests
         Assert.Empty(output.Created);
         Assert.Equal(["keep.txt"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName));
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_empty_output_option_names_the_option(string requested)
+    {
+        var error = Assert.Throws<InvalidOptionException>(() => OutputDirectory.Claim(requested));
+        Assert.Equal("--out", error.Option);
+
+        var result = CliRunner.Run("explain", SharedData.Require("images/cat-and-dog.png"), "--out", requested);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("gaze: --out: is empty", result.Error.Trim());
+    }
 }
