@@ -11,7 +11,7 @@ namespace Gaze.Tests.Cli;
 /// </summary>
 public sealed class InterruptionTests
 {
-    private const int Copies = 200;
+    private const int Copies = 400;
 
     [Fact]
     public void Sigint_keeps_the_finished_images_marks_the_results_incomplete_and_overwrite_then_completes_them()

@@ -65,14 +65,15 @@ public sealed class ImageLimitTests
     }
 
     [Fact]
-    public async Task A_fifo_named_like_an_image_is_refused_within_a_second()
+    public async Task A_fifo_named_like_an_image_is_refused_at_once()
     {
         using var dir = new TempDirectory();
         string fifo = dir.File("x.png");
         MakeFifo(fifo);
 
         var load = Task.Run(() => ImageDecoder.Load(fifo));
-        bool finished = await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(1))) == load;
+        // Opening a FIFO blocks until a writer comes; generous time for a loaded test machine, far from forever.
+        bool finished = await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(10))) == load;
         if (!finished)
         {
             // Release the blocked reader so the test process does not keep a stuck thread.
@@ -88,7 +89,7 @@ public sealed class ImageLimitTests
     {
         var clock = Stopwatch.StartNew();
         var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Load("/dev/zero"));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.Equal("/dev/zero: is a character device, not an image file", error.Message);
     }
 
@@ -104,7 +105,7 @@ public sealed class ImageLimitTests
         var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Load(path));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.True(allocated < 1_000_000, $"allocated {allocated} bytes: the file was read whole");
         Assert.Equal($"{path}: not a supported image ({ImageDecoder.SupportedFormats})", error.Message);
     }
