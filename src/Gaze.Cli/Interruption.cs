@@ -4,7 +4,7 @@ namespace Gaze.Cli;
 
 /// <summary>
 /// SIGINT (Ctrl+C) and SIGTERM for one command that observes them (<see cref="Observe"/>): the first signal cancels
-/// <see cref="Token"/>, so that the command stops at the next safe point and keeps what is finished; a second signal
+/// <see cref="Observe"/>'s token, so that the command stops at the next safe point and keeps what is finished; a second signal
 /// ends the process at once after <see cref="Abort"/> removes temporary files. The exit code is 130 for SIGINT and
 /// 143 for SIGTERM. Commands that do not observe them are ended by the signal as the runtime does by default.
 /// </summary>
@@ -27,19 +27,13 @@ public sealed class Interruption : IDisposable
         this.listen = listen;
     }
 
-    /// <summary>Cancelled by the first signal.</summary>
-    public CancellationToken Token => source.Token;
-
-    /// <summary>Whether a signal arrived.</summary>
-    public bool Requested => source.IsCancellationRequested;
-
     /// <summary>130 after SIGINT (and by default), 143 after SIGTERM.</summary>
     public int ExitCode => exitCode;
 
     /// <summary>Run (best effort, from the signal's thread) before the process ends at once.</summary>
     public Action? Abort { get; set; }
 
-    /// <summary>Returns <see cref="Token"/> and promises that the command stops soon after it is cancelled.</summary>
+    /// <summary>Returns the token the first signal cancels, and promises that the command stops soon after it is cancelled.</summary>
     public CancellationToken Observe()
     {
         // Registered only here: .NET runs signal handlers on the thread pool, which a command saturating it (such as
@@ -52,13 +46,6 @@ public sealed class Interruption : IDisposable
         }
         observed = true;
         return source.Token;
-    }
-
-    /// <summary>Cancels as a signal would (for tests and callers that stop a run themselves).</summary>
-    public void Request(int code = ExitCodes.Interrupted)
-    {
-        exitCode = code;
-        source.Cancel();
     }
 
     private void OnSignal(PosixSignalContext context)

@@ -4,7 +4,6 @@ using Gaze.Attribution;
 using Gaze.Engine;
 using Gaze.Imaging;
 using Gaze.Models;
-using Gaze.Onnx;
 using Gaze.Onnx.Runtime;
 using Spectre.Console;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Gaze.Engine;
-using Gaze.Onnx;
 using Gaze.Onnx.Runtime;
 using Spectre.Console;
 

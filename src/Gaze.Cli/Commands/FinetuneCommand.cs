@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Gaze.Errors;
-using Gaze.Models;
 using Gaze.Training;
 using Spectre.Console;
 

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Gaze.Errors;
 using Gaze.Imaging;
-using Gaze.IO;
 using Gaze.Rendering;
 
 namespace Gaze.Cli.Commands;

@@ -68,8 +68,7 @@ internal sealed class LayerRuns(OnnxGraph graph, IReadOnlyList<string> layers, A
     private LayerRun Head(GraphCut cut, IReadOnlyDictionary<string, Tensor> fed)
     {
         Tensor leaf = fed[cut.Cut[0]].requires_grad_(true);
-        Tensor scores = fed[cut.Scores!];
-        scores = scores.dim() == 2 ? scores : scores.reshape(scores.shape[0], -1);
+        Tensor scores = GraphRun.AsScores(fed[cut.Scores!]);
         string note = $"activations of {cut.Cut[0]} and the scores from ONNX Runtime (the whole network), "
             + "gradients through the target channels of the classifier convolution after the layer";
         return new LayerRun(scores, layers.Select(_ => leaf).ToList(), targets => head!.TargetScores(leaf, targets), note);

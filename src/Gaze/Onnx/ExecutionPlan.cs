@@ -170,6 +170,26 @@ internal sealed class ExecutionPlan
         return executed;
     }
 
+    /// <summary>
+    /// The nodes, in order, that compute <paramref name="wanted"/> when the <paramref name="given"/> slots are
+    /// supplied: walking back from what is wanted, stopping at given slots, inputs and constants.
+    /// </summary>
+    internal List<PlanNode> NodesFor(IEnumerable<int> wanted, bool[] given)
+    {
+        var needed = new bool[given.Length];
+        foreach (int s in wanted) needed[s] = !given[s];
+        var nodes = new List<PlanNode>();
+        for (int n = Nodes.Length - 1; n >= 0; n--)
+        {
+            var node = Nodes[n];
+            if (!node.Outputs.Any(s => s >= 0 && needed[s])) continue;
+            nodes.Add(node);
+            foreach (int s in node.Inputs) if (s >= 0 && !given[s]) needed[s] = true;
+        }
+        nodes.Reverse();
+        return nodes;
+    }
+
     /// <summary>The same plan with every node's operator replaced (for measuring the engine's own overhead).</summary>
     internal ExecutionPlan WithOperators(Func<PlanNode, OnnxOperator> replace)
     {
@@ -184,17 +204,7 @@ internal sealed class ExecutionPlan
     /// </summary>
     internal ExecutionPlan Pruned(IEnumerable<int> wanted, bool[] replaced, GraphLayout layout, IReadOnlySet<int> keptSlots)
     {
-        var needed = new bool[replaced.Length];
-        foreach (int s in wanted) needed[s] = !replaced[s];
-        var kept = new List<PlanNode>();
-        for (int n = Nodes.Length - 1; n >= 0; n--)
-        {
-            var node = Nodes[n];
-            if (!node.Outputs.Any(s => s >= 0 && needed[s])) continue;
-            kept.Add(node);
-            foreach (int s in node.Inputs) if (s >= 0 && !replaced[s]) needed[s] = true;
-        }
-        kept.Reverse();
+        var kept = NodesFor(wanted, replaced);
         var plan = new ExecutionPlan(kept.Select(n => new PlanNode(n.LayoutIndex, n.Proto, n.Operator, n.Inputs, n.Outputs)).ToArray(), Constants);
         plan.ComputeReleases(layout, keptSlots);
         return plan;

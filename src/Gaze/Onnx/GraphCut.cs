@@ -12,14 +12,13 @@ namespace Gaze.Onnx;
 /// </summary>
 internal sealed class GraphCut
 {
-    private GraphCut(IReadOnlyList<string> cut, IReadOnlyList<string> crossing, IReadOnlyList<int> prefixNodes, int suffixNodeCount, string? problem,
+    private GraphCut(IReadOnlyList<string> cut, IReadOnlyList<string> crossing, IReadOnlyList<int> prefixNodes, string? problem,
         string? scores = null)
     {
         Scores = scores;
         Cut = cut;
         Crossing = crossing;
         PrefixNodes = prefixNodes;
-        SuffixNodeCount = suffixNodeCount;
         Problem = problem;
     }
 
@@ -43,9 +42,6 @@ internal sealed class GraphCut
 
     /// <summary>Indices in <see cref="GraphLayout.Nodes"/> of the nodes that compute <see cref="Fed"/> from the input, in order.</summary>
     public IReadOnlyList<int> PrefixNodes { get; }
-
-    /// <summary>How many of the graph's run-time nodes the suffix runs.</summary>
-    public int SuffixNodeCount { get; }
 
     /// <summary>Why the graph cannot be split there (then the other members are empty), or null.</summary>
     public string? Problem { get; }
@@ -82,17 +78,7 @@ internal sealed class GraphCut
         // What Gaze runs once the cut is fed: the nodes the outputs, the scores and the layers need, walking back
         // to the cut; of those, the suffix is what depends on the cut, and the rest is what the crossing tensors save.
         var wanted = layout.OutputSlots.Append(graph.SlotOf(graph.ScoreName)).Concat(layerSlots).Distinct().ToList();
-        var needed = new bool[slots];
-        foreach (int s in wanted) needed[s] = !isCut[s];
-        var suffix = new List<PlanNode>();
-        var nodes = graph.Plan.Nodes;
-        for (int n = nodes.Length - 1; n >= 0; n--)
-        {
-            if (!nodes[n].Outputs.Any(s => s >= 0 && needed[s])) continue;
-            foreach (int s in nodes[n].Inputs) if (s >= 0 && !isCut[s]) needed[s] = true;
-            if (nodes[n].Outputs.Any(s => s >= 0 && fromCut[s])) suffix.Add(nodes[n]);
-        }
-        suffix.Reverse();
+        var suffix = graph.Plan.NodesFor(wanted, isCut).Where(n => n.Outputs.Any(s => s >= 0 && fromCut[s])).ToList();
 
         bool FromBefore(int s) => s >= 0 && !fromCut[s] && constants[s] is null && s != input.Slot;
         var crossing = suffix.SelectMany(n => n.Inputs).Concat(wanted).Where(FromBefore).Distinct().ToList();
@@ -112,11 +98,11 @@ internal sealed class GraphCut
         prefix.Reverse();
 
         string Name(int slot) => layout.SlotNames[slot];
-        return new GraphCut(cutSlots.Select(Name).ToList(), crossing.Select(Name).ToList(), prefix, suffix.Count, null,
+        return new GraphCut(cutSlots.Select(Name).ToList(), crossing.Select(Name).ToList(), prefix, null,
             withScores ? Name(scoreSlot) : null);
     }
 
-    private static GraphCut Unavailable(string problem) => new([], [], [], 0, problem);
+    private static GraphCut Unavailable(string problem) => new([], [], [], problem);
 
     /// <summary>Which slots depend on any of <paramref name="starts"/> (the starts included).</summary>
     private static bool[] DependsOn(GraphLayout layout, IEnumerable<int> starts)

@@ -49,6 +49,14 @@ public sealed class GraphRun : IDisposable
 
     internal Tensor?[]? Values { get; }
 
+    /// <summary>A score tensor as [N, K]: [N, K, 1, 1] and other shapes flattened per sample, a scalar as [1, 1].</summary>
+    internal static Tensor AsScores(Tensor source) => source.dim() switch
+    {
+        2 => source,
+        0 => source.reshape(1, 1),
+        _ => source.reshape(source.shape[0], -1),
+    };
+
     internal OnnxGraph Graph => graph;
 
     /// <summary>A captured tensor, or with <see cref="RunOptions.KeepAll"/> any tensor of the run, by name.</summary>

@@ -354,12 +354,7 @@ public sealed class OnnxGraph : IDisposable
 
         var outputs = layout.OutputSlots.Select(Result).ToList();
         var scoreSource = logitsSlot is int l ? Result(l) : outputs[0];
-        var scores = scoreSource.dim() switch
-        {
-            2 => scoreSource,
-            0 => scoreSource.reshape(1, 1),
-            _ => scoreSource.reshape(scoreSource.shape[0], -1),
-        };
+        var scores = GraphRun.AsScores(scoreSource);
         owned.Add(scores);
         var captured = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, slot) in captureSlots) captured[name] = Result(slot);

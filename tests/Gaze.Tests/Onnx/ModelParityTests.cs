@@ -1,5 +1,4 @@
 using Gaze.Engine;
-using Gaze.Onnx;
 using Gaze.Onnx.Runtime;
 using Gaze.Tests.Support;
 using Xunit.Abstractions;

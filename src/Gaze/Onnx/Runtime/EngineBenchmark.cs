@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using Gaze.Engine;
 using Gaze.Onnx.Operators;
-using Gaze.Onnx.Proto;
-using Google.Protobuf;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using Tensor = TorchSharp.torch.Tensor;
@@ -83,21 +79,16 @@ public static class EngineBenchmark
     private static PrecisionComparison CompareWithFloat32(OnnxGraph graph, OnnxGraph float32, Tensor input, double float32Milliseconds)
     {
         using var scope = torch.NewDisposeScope();
+        using var reference = float32.Run(input, new RunOptions { InputGradient = true });
+        using var reduced = graph.Run(input, new RunOptions { InputGradient = true });
         // Both explain float32's top class, so that the gradients answer the same question.
-        using (var run = float32.Run(input))
-        {
-            var top = run.Scores.argmax(1);
-            var reduced = graph.Run(input, new RunOptions { InputGradient = true });
-            var reference = float32.Run(input, new RunOptions { InputGradient = true });
-            var ours = Gradients.Of(reduced.Scores.gather(1, top.unsqueeze(1)).sum(), reduced.Inputs[0]).to(ScalarType.Float32).flatten(1);
-            var theirs = Gradients.Of(reference.Scores.gather(1, top.unsqueeze(1)).sum(), reference.Inputs[0]).flatten(1);
-            double overall = torch.corrcoef(torch.stack([ours.flatten(), theirs.flatten()]))[0, 1].item<float>();
-            double worst = Enumerable.Range(0, (int)ours.shape[0])
-                .Min(i => (double)torch.corrcoef(torch.stack([ours[i], theirs[i]]))[0, 1].item<float>());
-            reduced.Dispose();
-            reference.Dispose();
-            return new PrecisionComparison(float32Milliseconds, overall, worst);
-        }
+        var top = reference.Scores.argmax(1, keepdim: true);
+        var theirs = Gradients.Of(reference.Scores.gather(1, top).sum(), reference.Inputs[0]).flatten(1);
+        var ours = Gradients.Of(reduced.Scores.gather(1, top).sum(), reduced.Inputs[0]).to(ScalarType.Float32).flatten(1);
+        double overall = torch.corrcoef(torch.stack([ours.flatten(), theirs.flatten()]))[0, 1].item<float>();
+        double worst = Enumerable.Range(0, (int)ours.shape[0])
+            .Min(i => (double)torch.corrcoef(torch.stack([ours[i], theirs[i]]))[0, 1].item<float>());
+        return new PrecisionComparison(float32Milliseconds, overall, worst);
     }
 
     /// <summary>Seeded uniform noise in [0, 255) of the graph's first input shape, so that runs are comparable.</summary>

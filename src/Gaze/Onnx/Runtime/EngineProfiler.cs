@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Gaze.Onnx.Operators;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gaze.Onnx.Runtime;

@@ -117,14 +117,7 @@ internal sealed class RuntimePrefix : IDisposable
             return null;
         }
         using var noGrad = torch.no_grad();
-        long count = input.numel();
-        if (feed.LongLength < count) feed = new float[count];
-        // Copied on the managed side: a libtorch copy would start its OpenMP workers, which then spin for a while
-        // and take the cores from ONNX Runtime's run (measured: a third slower on ResNet-18).
-        using (var values = input.to(ScalarType.Float32).contiguous())
-        {
-            values.data<float>().CopyTo(feed.AsSpan(0, (int)count));
-        }
+        RuntimeSessions.CopyToFeed(input, ref feed);
         try
         {
             var outputs = Run(input.shape[0], input.shape);

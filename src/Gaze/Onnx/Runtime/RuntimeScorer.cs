@@ -132,10 +132,7 @@ public sealed class RuntimeScorer : IDisposable
         Check(batch);
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        // The one copy: torch writes the batch (any layout or float type) straight into the buffer ONNX Runtime reads.
-        long count = batch.numel();
-        if (feed.LongLength < count) feed = new float[count];
-        torch.frombuffer(feed, ScalarType.Float32, count).view(batch.shape).copy_(batch);
+        RuntimeSessions.CopyToFeed(batch, ref feed);
         long[] shape = batch.shape;
         var scores = batching switch
         {
@@ -235,13 +232,7 @@ public sealed class RuntimeScorer : IDisposable
         if (element is not (TensorElementType.Float or TensorElementType.Float16 or TensorElementType.Double))
             throw new ModelFormatException(modelPath, $"the score tensor '{ScoreName}' holds {element} values, not floating-point ones");
         var (outputShape, values) = RuntimeSessions.ReadFloats(results[0])!.Value;
-        var scores = torch.tensor(values, outputShape);
         // The same [N,K] view as GraphRun.Scores, e.g. for [N,1000,1,1].
-        return outputShape.Length switch
-        {
-            2 => scores,
-            0 => scores.reshape(1, 1),
-            _ => scores.reshape(outputShape[0], -1),
-        };
+        return GraphRun.AsScores(torch.tensor(values, outputShape));
     }
 }

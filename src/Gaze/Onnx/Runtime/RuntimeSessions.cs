@@ -84,6 +84,20 @@ internal static class RuntimeSessions
     }
 
     /// <summary>
+    /// Copies <paramref name="tensor"/> (any float type) as float32 into <paramref name="feed"/>, the buffer ONNX
+    /// Runtime reads, growing it when needed. The copy is managed: a libtorch copy would start its OpenMP workers,
+    /// which then spin for a while and take the cores from ONNX Runtime's run (measured: a third slower on
+    /// ResNet-18).
+    /// </summary>
+    public static void CopyToFeed(TorchSharp.torch.Tensor tensor, ref float[] feed)
+    {
+        long count = tensor.numel();
+        if (feed.LongLength < count) feed = new float[count];
+        using var values = tensor.to(TorchSharp.torch.ScalarType.Float32).contiguous();
+        values.data<float>().CopyTo(feed.AsSpan(0, (int)count));
+    }
+
+    /// <summary>
     /// The shape and the values, as float32, of an ONNX Runtime tensor of float, float16, double or int64 elements;
     /// null for other element types and for values that are not tensors.
     /// </summary>
