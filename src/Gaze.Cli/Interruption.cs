@@ -69,8 +69,33 @@ public sealed class Interruption : IDisposable
         }
         error.WriteLine(signals == 1 ? "gaze: interrupted" : "gaze: interrupted again; stopped at once");
         error.Flush();
-        Environment.Exit(exitCode);
+        ExitNow(exitCode);
     }
+
+    /// <summary>
+    /// Ends the process without running exit handlers. Environment.Exit would run libtorch's static destructors while
+    /// the main thread may still be inside a libtorch operator, which can crash the process on its way out (seen:
+    /// the message printed, then an exit code other than 130). Every output file is whole already and the temporary
+    /// ones are gone, so nothing is left to clean up.
+    /// </summary>
+    private static void ExitNow(int code)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                ImmediateExit(code);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                // Not glibc: the ordinary exit below.
+            }
+        }
+        Environment.Exit(code);
+    }
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    private static extern void ImmediateExit(int code);
 
     /// <summary>Stops handling signals.</summary>
     public void Dispose()

@@ -74,7 +74,7 @@ public sealed class InterruptionTests
 
         var (exit, error) = ExplainAndSignal(CopySamples(dir), output, "-INT", twice: true);
 
-        Assert.True(exit == 130, error);
+        Assert.True(exit == 130, $"exit {exit}: {error}");
         Assert.StartsWith("gaze: interrupted", error);
         AssertNoTemporaryFiles(output);
     }
