@@ -98,9 +98,11 @@ public sealed class GazeApp
             verbose: parse.GetValue(globalOptions.Verbose),
             interruption)
         {
-            Limits = parse.GetValue(globalOptions.MaxPixels) is int maxPixels
-                ? ResourceLimits.Default with { MaxImagePixels = maxPixels }
-                : ResourceLimits.Default,
+            Limits = ResourceLimits.Default with
+            {
+                MaxImagePixels = parse.GetValue(globalOptions.MaxPixels) ?? ResourceLimits.DefaultMaxImagePixels,
+                MaxBatchActivationBytes = parse.GetValue(globalOptions.ActivationBudget) ?? ResourceLimits.DefaultMaxBatchActivationBytes,
+            },
         };
         try
         {

@@ -23,6 +23,15 @@ public sealed class GlobalOptions
         CustomParser = result => OptionParsers.PositiveInt(result, "--max-pixels"),
     };
 
+    /// <summary><c>--activation-budget SIZE</c>: the activation memory one batch may take.</summary>
+    public Option<long?> ActivationBudget { get; } = new("--activation-budget")
+    {
+        Description = "Activation memory one batch may take: larger batches are reduced, larger inputs refused (default: 2GB)",
+        HelpName = "SIZE",
+        Recursive = true,
+        CustomParser = result => OptionParsers.ByteSize(result, "--activation-budget"),
+    };
+
     /// <summary><c>--quiet</c>.</summary>
     public Option<bool> Quiet { get; } = new("--quiet", "-q")
     {
@@ -49,6 +58,7 @@ public sealed class GlobalOptions
     {
         root.Add(Threads);
         root.Add(MaxPixels);
+        root.Add(ActivationBudget);
         root.Add(Quiet);
         root.Add(Json);
         root.Add(Verbose);

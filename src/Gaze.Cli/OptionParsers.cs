@@ -23,4 +23,18 @@ public static class OptionParsers
         result.AddError($"{option}: expected a number from 0 to 1, got '{text}'");
         return double.NaN;
     }
+
+    /// <summary>A memory size with a unit, <c>512MB</c> or <c>2.5GB</c> (binary units), of at least 1 MB.</summary>
+    public static long? ByteSize(ArgumentResult result, string option)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        string trimmed = text.Trim().ToUpperInvariant();
+        long unit = trimmed.EndsWith("GB", StringComparison.Ordinal) ? 1L << 30 : trimmed.EndsWith("MB", StringComparison.Ordinal) ? 1L << 20 : 0;
+        if (unit > 0
+            && double.TryParse(trimmed[..^2], NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            && value * unit >= 1 << 20 && value * unit <= long.MaxValue / 2)
+            return (long)(value * unit);
+        result.AddError($"{option}: expected a size such as 512MB or 4GB, got '{text}'");
+        return null;
+    }
 }

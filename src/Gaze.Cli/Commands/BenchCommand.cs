@@ -89,7 +89,7 @@ public static class BenchCommand
 
     private static int Profile(CliContext context, string modelPath, int batch, (int Height, int Width)? size, int iterations, Precision precision)
     {
-        using LoadedModel model = LoadedModel.Open(modelPath, precision: precision);
+        using LoadedModel model = LoadedModel.Open(modelPath, precision: precision, limits: context.Limits);
         using var scope = TorchSharp.torch.NewDisposeScope();
         var input = EngineBenchmark.RandomInput(model.Graph, batch, size);
         EngineProfile inference = EngineProfiler.Measure(model.Graph, input, iterations, backward: false);
@@ -131,7 +131,7 @@ public static class BenchCommand
 
     private static int BenchMethod(CliContext context, string modelPath, AttributionMethod method, string? layerOption, string? imagePath, int batch, int? iterations, Precision precision)
     {
-        using LoadedModel model = LoadedModel.Open(modelPath, precision: precision);
+        using LoadedModel model = LoadedModel.Open(modelPath, precision: precision, limits: context.Limits);
         IReadOnlyList<string> layers = method.UsesLayers ? model.ResolveLayers(layerOption) : [];
         batch = ModelArgument.FitBatch(context, model, batch);
         RgbImage? picture = imagePath is null ? null : ImageDecoder.Load(imagePath, context.Limits);

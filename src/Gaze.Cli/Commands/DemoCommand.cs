@@ -28,7 +28,7 @@ public static class DemoCommand
         command.SetAction(parse => app.Execute(parse, context =>
         {
             IReadOnlyList<string> samples = ImageFiles.Expand([DefaultModel.SamplesDirectory]);
-            using LoadedModel model = LoadedModel.Open(DefaultModel.Resolve(null));
+            using LoadedModel model = LoadedModel.Open(DefaultModel.Resolve(null), limits: context.Limits);
             var request = new ExplanationRequest
             {
                 Methods = [.. Methods.Select(m => app.Methods.Get(m))],

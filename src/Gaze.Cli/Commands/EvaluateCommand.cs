@@ -34,7 +34,7 @@ public static class EvaluateCommand
                 throw new InputFileNotFoundException(Path.Combine(folder, AnnotationsFile.FileName));
             string modelPath = DefaultModel.Resolve(parse.GetValue(model));
             AttributionMethod method = methodOptions.ParseSingle(parse);
-            using LoadedModel loaded = LoadedModel.Open(modelPath);
+            using LoadedModel loaded = LoadedModel.Open(modelPath, limits: context.Limits);
             IReadOnlyList<string> layers = method.UsesLayers ? loaded.ResolveLayers(parse.GetValue(methodOptions.Layer)) : [];
 
             IEnumerable<LabelledImage> images;

@@ -59,7 +59,7 @@ public static class ExplainCommand
             };
             IReadOnlyList<string> paths = ImageFiles.Expand(parse.GetValue(images)!);
             using LoadedModel loaded = LoadedModel.Open(DefaultModel.Resolve(parse.GetValue(model)), inputOptions.Overrides(parse),
-                ModelArgument.ParsePrecision(parse.GetValue(precision)));
+                ModelArgument.ParsePrecision(parse.GetValue(precision)), context.Limits);
             request = request with { BatchSize = ModelArgument.FitBatch(context, loaded, request.BatchSize) };
             ExplanationRunResult result = ExplanationProgress.Run(context, loaded, request, paths);
             if (result.Written) Print(context, result);

@@ -17,7 +17,7 @@ public static class LayersCommand
         command.SetAction(parse => app.Execute(parse, context =>
         {
             string path = parse.GetValue(model)!;
-            using LoadedModel loaded = LoadedModel.Open(path);
+            using LoadedModel loaded = LoadedModel.Open(path, limits: context.Limits);
             LayerTable table = loaded.Layers;
             if (context.Json)
             {

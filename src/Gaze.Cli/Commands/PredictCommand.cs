@@ -23,7 +23,7 @@ public static class PredictCommand
         inputOptions.AddTo(command);
         command.SetAction(parse => app.Execute(parse, context =>
         {
-            using LoadedModel loaded = LoadedModel.Open(parse.GetValue(model)!, inputOptions.Overrides(parse));
+            using LoadedModel loaded = LoadedModel.Open(parse.GetValue(model)!, inputOptions.Overrides(parse), limits: context.Limits);
             // Refuses a model without class scores before any image is read.
             int shown = Math.Min(parse.GetValue(top), loaded.ClassCount);
             var preprocessor = new ImagePreprocessor(loaded.Input);

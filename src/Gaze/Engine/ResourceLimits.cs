@@ -16,6 +16,15 @@ public sealed record ResourceLimits
     /// <summary>Default of <see cref="MaxBatchActivationBytes"/>: 2 GiB.</summary>
     public const long DefaultMaxBatchActivationBytes = 2L * 1024 * 1024 * 1024;
 
+    /// <summary>Default of <see cref="MaxOutputPixels"/>: 16 megapixels (4096 x 4096).</summary>
+    public const long DefaultMaxOutputPixels = 4096L * 4096;
+
+    /// <summary>
+    /// An input size whose area is at most this many pixels (512 x 512) is probed directly; a larger one is first
+    /// probed at this area to estimate its activations (<see cref="MaxBatchActivationBytes"/>).
+    /// </summary>
+    public const long EstimateProbePixels = 512L * 512;
+
     /// <summary>
     /// The largest model input side (sidecar <c>input.size</c>, <c>--size</c>): 4096 pixels. Fixed, because a model
     /// input is checked where its convention is read, before any limits are at hand.
@@ -40,6 +49,13 @@ public sealed record ResourceLimits
     /// </summary>
     public long MaxBatchActivationBytes { get; init; } = DefaultMaxBatchActivationBytes;
 
+    /// <summary>
+    /// Most pixels of a heatmap or overlay written for one image: a larger image is explained at full resolution but
+    /// its heatmaps and overlays are written at the largest size within this area (<see cref="OutputSize"/>), so that
+    /// a 40-megapixel photo does not cost a gigabyte per method.
+    /// </summary>
+    public long MaxOutputPixels { get; init; } = DefaultMaxOutputPixels;
+
     /// <summary>Most compute threads: by default one per processor, since more only contend for the same cores.</summary>
     public int MaxThreads { get; init; } = Environment.ProcessorCount;
 
@@ -53,6 +69,18 @@ public sealed record ResourceLimits
         if (requested <= 1 || bytesPerImage <= 0) return Math.Max(1, requested);
         long fits = Math.Max(1, MaxBatchActivationBytes / bytesPerImage);
         return (int)Math.Min(requested, fits);
+    }
+
+    /// <summary>
+    /// The size heatmaps and overlays of a <paramref name="width"/> x <paramref name="height"/> image are written at:
+    /// the image's own size, or the same aspect ratio scaled down to fit <see cref="MaxOutputPixels"/>.
+    /// </summary>
+    public (int Width, int Height) OutputSize(int width, int height)
+    {
+        long pixels = (long)width * height;
+        if (pixels <= MaxOutputPixels) return (width, height);
+        double scale = Math.Sqrt((double)MaxOutputPixels / pixels);
+        return (Math.Max(1, (int)(width * scale)), Math.Max(1, (int)(height * scale)));
     }
 
     /// <summary>The thread count to use for <paramref name="requested"/>: at most <see cref="MaxThreads"/>.</summary>

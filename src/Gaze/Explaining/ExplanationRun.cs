@@ -12,7 +12,8 @@ namespace Gaze.Explaining;
 
 /// <summary>
 /// Explains image files with one or more methods into an output folder: per image its top-5 predictions, and per
-/// method and target the heatmap and overlay at the image's own size and the raw map, then results.json and
+/// method and target the heatmap and overlay at the image's own size (bounded by
+/// <see cref="Engine.ResourceLimits.MaxOutputPixels"/>) and the raw map, then results.json and
 /// report.html. Images go in batches; the predictions come from the first explanation's own forward pass. An image
 /// that fails to decode, or whose scores or gradients are not finite, is recorded and skipped.
 /// </summary>
@@ -101,12 +102,13 @@ public sealed class ExplanationRun : IDisposable
             foreach (string[] chunk in imagePaths.Chunk(BatchSize))
             {
                 if (cancellation.IsCancellationRequested) break;
-                var decoded = new List<(string Path, RgbImage Image)>();
+                using var scope = NewDisposeScope();
+                var decoded = new List<PreparedImage>();
                 foreach (string path in chunk)
                 {
                     try
                     {
-                        decoded.Add((path, ImageDecoder.Load(path, request.Limits)));
+                        decoded.Add(Prepare(path));
                     }
                     catch (GazeFileException e)
                     {
@@ -154,11 +156,33 @@ public sealed class ExplanationRun : IDisposable
     /// </summary>
     public void Abandon() => Volatile.Read(ref current)?.RemoveTemporaryFiles();
 
+    /// <summary>
+    /// One decoded image: its model input, and the picture its heatmaps and overlays are drawn on with the geometry
+    /// that carries the input frame onto that picture.
+    /// </summary>
+    private sealed record PreparedImage(string Path, int Width, int Height, RgbImage Shown, InputGeometry Geometry, Tensor Input);
+
+    /// <summary>
+    /// Decodes and preprocesses one image at once, so that a batch holds one full-size image at a time. The model
+    /// sees the whole image; a picture larger than <see cref="Engine.ResourceLimits.MaxOutputPixels"/> is kept only
+    /// as a reduced copy for the heatmaps and overlays. Preprocessing scales and crops uniformly, so the input-to-image
+    /// mapping for the copy is the full image's with the copy's size.
+    /// </summary>
+    private PreparedImage Prepare(string path)
+    {
+        RgbImage image = ImageDecoder.Load(path, request.Limits);
+        Tensor input = preprocessor.Preprocess(image);
+        var (width, height) = request.Limits.OutputSize(image.Width, image.Height);
+        RgbImage shown = width == image.Width && height == image.Height ? image : ImageResampler.Resize(image, width, height);
+        InputGeometry geometry = preprocessor.GeometryFor(image) with { SourceWidth = width, SourceHeight = height };
+        return new PreparedImage(path, image.Width, image.Height, shown, geometry, input);
+    }
+
     /// <summary>Explains one batch; returns how many of its images failed because the model's numbers were not finite.</summary>
-    private int ExplainBatch(List<(string Path, RgbImage Image)> images, ExplanationWriter writer, Action<string, string>? imageFailed)
+    private int ExplainBatch(List<PreparedImage> images, ExplanationWriter writer, Action<string, string>? imageFailed)
     {
         using var scope = NewDisposeScope();
-        Tensor input = preprocessor.Preprocess(images.Select(i => i.Image).ToList());
+        Tensor input = cat(images.Select(i => i.Input).ToList(), 0);
         ImageExplanationWriter?[]? imageWriters = null;
         var failed = new bool[images.Count];
         void Fail(int i)
@@ -189,7 +213,7 @@ public sealed class ExplanationRun : IDisposable
                 for (int i = 0; i < images.Count; i++)
                 {
                     if (failed[i]) continue;
-                    Heatmap heatmap = explanation.SourceHeatmap(i, preprocessor.GeometryFor(images[i].Image));
+                    Heatmap heatmap = explanation.SourceHeatmap(i, images[i].Geometry);
                     Heatmap? raw = explanation.RawMaps.Count == 1 ? explanation.RawMap(i) : null;
                     // NaN or infinite gradients normalise to NaN; report the image instead of writing a meaningless map.
                     if (!InUnitRange(heatmap.Values) || (raw is not null && !raw.Values.All(float.IsFinite)))
@@ -215,15 +239,15 @@ public sealed class ExplanationRun : IDisposable
     /// Records the images with their best classes from the scores of an explanation's forward pass; an image whose
     /// scores are not all finite is not registered (null).
     /// </summary>
-    private ImageExplanationWriter?[] AddImages(List<(string Path, RgbImage Image)> images, ExplanationWriter writer, Tensor scores)
+    private ImageExplanationWriter?[] AddImages(List<PreparedImage> images, ExplanationWriter writer, Tensor scores)
     {
         using var scope = NewDisposeScope();
         bool[] finite = isfinite(scores.to(ScalarType.Float32)).all(1).data<bool>().ToArray();
         var ranked = ClassRanking.FromScores(scores, ReportedPredictions, model.Labels);
         return images.Select((image, i) => finite[i]
-            ? writer.AddImage(image.Path, image.Image, ranked[i]
+            ? writer.AddImage(image.Path, image.Shown, ranked[i]
                 .Select(c => new Prediction { Index = c.Index, Label = model.LabelOf(c.Index), Probability = c.Probability, Logit = c.Logit })
-                .ToList())
+                .ToList(), (image.Width, image.Height))
             : null).ToArray();
     }
 

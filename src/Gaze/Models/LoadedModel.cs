@@ -10,14 +10,16 @@ namespace Gaze.Models;
 public sealed class LoadedModel : IDisposable
 {
     private readonly Lazy<LayerTable> layers;
+    private readonly Engine.ResourceLimits limits;
 
-    private LoadedModel(string path, ModelMetadata metadata, ModelInput input, OnnxGraph graph)
+    private LoadedModel(string path, ModelMetadata metadata, ModelInput input, OnnxGraph graph, Engine.ResourceLimits limits)
     {
         Path = path;
         Metadata = metadata;
         Input = input;
         Graph = graph;
-        layers = new Lazy<LayerTable>(() => LayerTable.Discover(graph, metadata.CamLayer, (input.Size.Height, input.Size.Width)));
+        this.limits = limits;
+        layers = new Lazy<LayerTable>(ProbeLayers);
     }
 
     /// <summary>
@@ -27,8 +29,10 @@ public sealed class LoadedModel : IDisposable
     /// <param name="path">The ONNX file.</param>
     /// <param name="overrides">Input convention settings given on the command line.</param>
     /// <param name="precision">The number format of the graph's convolutions and matrix products.</param>
+    /// <param name="limits">The memory budget one image's activations must fit (default <see cref="Engine.ResourceLimits.Default"/>).</param>
     /// <exception cref="Errors.GazeException">A missing or malformed model or sidecar, or an invalid override (one-line message naming it).</exception>
-    public static LoadedModel Open(string path, ModelInputOverrides? overrides = null, Engine.Precision precision = Engine.Precision.Float32)
+    public static LoadedModel Open(string path, ModelInputOverrides? overrides = null, Engine.Precision precision = Engine.Precision.Float32,
+        Engine.ResourceLimits? limits = null)
     {
         ModelMetadata metadata = ModelMetadataReader.ReadFor(path);
         OnnxGraph graph = OnnxGraph.Load(path, precision);
@@ -36,7 +40,7 @@ public sealed class LoadedModel : IDisposable
         {
             ModelInput input = metadata.Input ?? ModelInput.Default with { Size = DeclaredSize(graph) ?? ModelInput.Default.Size };
             if (overrides is { IsEmpty: false }) input = overrides.ApplyTo(input);
-            return new LoadedModel(path, metadata, input, graph);
+            return new LoadedModel(path, metadata, input, graph, limits ?? Engine.ResourceLimits.Default);
         }
         catch
         {
@@ -51,12 +55,7 @@ public sealed class LoadedModel : IDisposable
     /// </summary>
     public long ActivationBytesPerImage
     {
-        get
-        {
-            long elements = Input.TensorShape(1).Aggregate(1L, (a, b) => a * b);
-            foreach (LayerInfo layer in Layers.Layers) elements += layer.Shape.Aggregate(1L, (a, b) => a * b);
-            return elements * sizeof(float);
-        }
+        get => ActivationBytes(Layers, Input.Size.Height, Input.Size.Width);
     }
 
     /// <summary>
@@ -85,6 +84,7 @@ public sealed class LoadedModel : IDisposable
     public IReadOnlyList<string>? Labels => Metadata.Labels;
 
     /// <summary>The 4-D tensors and the default CAM layer, probed at the input size on first use.</summary>
+    /// <exception cref="Errors.ActivationBudgetException">One image at the input size would exceed the activation budget.</exception>
     public LayerTable Layers => layers.Value;
 
     /// <summary>How many classes the model scores.</summary>
@@ -107,6 +107,47 @@ public sealed class LoadedModel : IDisposable
         string[] requested = text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         if (requested.Length == 0) return [Layers.ResolveSpatial(null, option).Name];
         return requested.Select(name => Layers.ResolveSpatial(name, option).Name).Distinct().ToArray();
+    }
+
+    /// <summary>
+    /// Probes the layers at the input size. A large input is first probed at a small size of the same aspect ratio,
+    /// and refused when its activations, scaled by area, would exceed the budget: running a hostile 4096x4096 input
+    /// once, even forward only, would already take gigabytes. A model that cannot run at the small size (a fixed-size
+    /// dense head) is probed at its own size directly.
+    /// </summary>
+    private LayerTable ProbeLayers()
+    {
+        var (height, width) = (Input.Size.Height, Input.Size.Width);
+        long pixels = (long)height * width;
+        if (pixels > Engine.ResourceLimits.EstimateProbePixels)
+        {
+            double scale = Math.Sqrt((double)Engine.ResourceLimits.EstimateProbePixels / pixels);
+            var small = (Height: Math.Max(32, (int)(height * scale)), Width: Math.Max(32, (int)(width * scale)));
+            LayerTable? probe = null;
+            try
+            {
+                probe = LayerTable.Discover(Graph, null, small);
+            }
+            catch (Errors.GazeException)
+            {
+                // Not runnable at another size; the probe at the real size below reports what is wrong, if anything.
+            }
+            if (probe is not null)
+            {
+                long estimate = (long)(ActivationBytes(probe, small.Height, small.Width) * ((double)pixels / ((long)small.Height * small.Width)));
+                if (estimate > limits.MaxBatchActivationBytes)
+                    throw new Errors.ActivationBudgetException(Path, height, width, estimate, limits.MaxBatchActivationBytes);
+            }
+        }
+        return LayerTable.Discover(Graph, Metadata.CamLayer, (height, width));
+    }
+
+    /// <summary>The input and every 4-D tensor of <paramref name="table"/>, in float32 bytes.</summary>
+    private long ActivationBytes(LayerTable table, int height, int width)
+    {
+        long elements = (long)Input.ChannelCount * height * width;
+        foreach (LayerInfo layer in table.Layers) elements += layer.Shape.Aggregate(1L, (a, b) => a * b);
+        return elements * sizeof(float);
     }
 
     /// <summary>The fixed spatial size of a single image input [N,C,H,W] with 1 or 3 channels, if the graph declares one.</summary>

@@ -77,11 +77,13 @@ public sealed class ExplanationWriter
     /// Registers a decoded image and creates its folder; add its explanations through the returned writer.
     /// </summary>
     /// <param name="sourcePath">The image file as the user named it; recorded relative to the output directory.</param>
-    /// <param name="image">Its pixels at the original size; overlays and heatmaps are written at this size.</param>
+    /// <param name="image">Its pixels, at the original size or reduced; overlays and heatmaps are written at this size.</param>
     /// <param name="predictions">The model's top classes (usually five), most probable first.</param>
+    /// <param name="sourceSize">The image file's size when <paramref name="image"/> is a reduced copy (recorded with the scale).</param>
     /// <exception cref="OutputFileException">The image's folder cannot be created.</exception>
     /// <exception cref="InvalidOperationException"><see cref="Finish()"/> was called already.</exception>
-    public ImageExplanationWriter AddImage(string sourcePath, RgbImage image, IReadOnlyList<Prediction> predictions)
+    public ImageExplanationWriter AddImage(string sourcePath, RgbImage image, IReadOnlyList<Prediction> predictions,
+        (int Width, int Height)? sourceSize = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(sourcePath);
         ArgumentNullException.ThrowIfNull(image);
@@ -104,7 +106,11 @@ public sealed class ExplanationWriter
         }
         var thumbnail = EmbeddedImage.EncodeToFile(image, HtmlReport.ThumbnailMaxSide, PictureCachePath(folder + "-thumbnail"));
 
-        var state = new ImageState(OutputNames.Relative(OutputDirectory, sourcePath), image.Width, image.Height, [.. predictions], folder);
+        var (width, height) = sourceSize ?? (image.Width, image.Height);
+        var state = new ImageState(OutputNames.Relative(OutputDirectory, sourcePath), width, height, [.. predictions], folder)
+        {
+            OutputScale = (double)image.Width / width,
+        };
         lock (gate)
         {
             EnsureOpen();
@@ -299,12 +305,14 @@ public sealed class ExplanationWriter
         public OutputNames Names { get; } = new();
         public List<ExplanationResult> Explanations { get; } = [];
         public string? Error { get; set; }
+        public double? OutputScale { get; init; }
 
         public ImageResult ToResult() => new()
         {
             Path = path,
             Width = width,
             Height = height,
+            OutputScale = OutputScale,
             Predictions = predictions,
             Explanations = [.. Explanations],
             Error = Error,

@@ -26,9 +26,9 @@ public sealed class ImageExplanationWriter
 
     /// <summary>
     /// Writes one method's explanation of one target: <c>&lt;folder&gt;/&lt;method&gt;-&lt;target&gt;-heatmap.npy</c>
-    /// (float32, image height x width, values in [0, 1]), <c>-raw.npy</c> (float32, the raw map's height x width) when
-    /// <paramref name="raw"/> is given, and <c>-overlay.png</c> (the heatmap in the run's colormap over the image, at
-    /// the image's size). A repeated method and target gets <c>-2</c>, <c>-3</c> ... after the target.
+    /// (float32, height x width of the image as registered, values in [0, 1]), <c>-raw.npy</c> (float32, the raw map's
+    /// height x width) when <paramref name="raw"/> is given, and <c>-overlay.png</c> (the heatmap in the run's colormap
+    /// over the image, at the same size). A repeated method and target gets <c>-2</c>, <c>-3</c> ... after the target.
     /// </summary>
     /// <param name="method">The method's command-line name, e.g. <c>gradcam</c>.</param>
     /// <param name="target">The explained class index.</param>

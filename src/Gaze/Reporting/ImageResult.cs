@@ -20,6 +20,15 @@ public sealed record ImageResult
     [JsonPropertyName("height")]
     public required int? Height { get; init; }
 
+    /// <summary>
+    /// The heatmaps' and overlays' width as a fraction of the image's: 1, or less for an image larger than
+    /// <see cref="Engine.ResourceLimits.MaxOutputPixels"/>, whose maps are written at a bounded size with the same
+    /// aspect ratio. Omitted when the image could not be decoded.
+    /// </summary>
+    [JsonPropertyName("output_scale")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? OutputScale { get; init; }
+
     /// <summary>The model's best classes for this image, most probable first (usually five).</summary>
     [JsonPropertyName("predictions")]
     public required IReadOnlyList<Prediction> Predictions { get; init; }

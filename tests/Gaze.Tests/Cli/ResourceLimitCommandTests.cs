@@ -44,29 +44,12 @@ public sealed class ResourceLimitCommandTests
         var bombs = ImageLimitTests.Bombs.Select(row => ImageLimitTests.WriteBomb(dir, (string)row[0], (int)row[1])).ToList();
 
         // Its own process, so that its peak resident memory is the CLI's alone.
-        using var process = CliProcess.Start(["predict", .. bombs, "--model", Mnist]);
-        var errorLines = new List<string>();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (errorLines) if (!string.IsNullOrEmpty(e.Data)) errorLines.Add(e.Data);
-        };
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        long peakKilobytes = 0;
-        var clock = Stopwatch.StartNew();
-        while (!process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
-        {
-            peakKilobytes = Math.Max(peakKilobytes, PeakResidentKilobytes(process.Id) ?? 0);
-            Thread.Sleep(20);
-        }
-        if (!process.HasExited) process.Kill(entireProcessTree: true);
-        process.WaitForExit();
+        var run = CliProcess.RunMeasuringMemory(["predict", .. bombs, "--model", Mnist]);
 
-        Assert.Equal(2, process.ExitCode);
-        lock (errorLines) Assert.Equal(bombs.Count, errorLines.Count(l => l.Contains("image declares", StringComparison.Ordinal)));
-        Assert.True(peakKilobytes > 0, "the process ended before its memory could be read");
-        Assert.True(peakKilobytes < 2L * 1024 * 1024, $"peak resident memory {peakKilobytes / 1024} MB");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(bombs.Count, run.ErrorLines.Count(l => l.Contains("image declares", StringComparison.Ordinal)));
+        Assert.True(run.PeakKilobytes > 0, "the process ended before its memory could be read");
+        Assert.True(run.PeakKilobytes < 2L * 1024 * 1024, $"peak resident memory {run.PeakKilobytes / 1024} MB");
     }
 
     [Fact]
@@ -160,19 +143,6 @@ public sealed class ResourceLimitCommandTests
             float[] singleMap = NpyFile.Read(Path.Combine(dir.File("single"), singleImages[i].GetProperty("explanations")[0].GetProperty("heatmap").GetString()!)).Data;
             Assert.Equal(singleMap.Length, hugeMap.Length);
             Assert.True(singleMap.Zip(hugeMap).Max(p => Math.Abs(p.First - p.Second)) < 1e-3);
-        }
-    }
-
-    private static long? PeakResidentKilobytes(int pid)
-    {
-        try
-        {
-            string? line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? null : long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0]);
-        }
-        catch (IOException)
-        {
-            return null;
         }
     }
 }
