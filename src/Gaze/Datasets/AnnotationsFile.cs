@@ -47,6 +47,8 @@ public static class AnnotationsFile
         ArgumentNullException.ThrowIfNull(path);
         if (System.IO.Directory.Exists(path)) path = Path.Combine(path, FileName);
         if (!File.Exists(path)) throw new InputFileNotFoundException(path);
+        if (IO.SuppliedFile.Problem(path, IO.SuppliedFile.MaxAnnotationsBytes, "an annotations file") is { } problem)
+            throw new AnnotationsFormatException(path, problem);
         string text;
         try
         {

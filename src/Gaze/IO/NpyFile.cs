@@ -40,7 +40,9 @@ public static class NpyFile
     /// dtype or order, malformed header, or truncated data.</exception>
     public static NpyArray Read(string path)
     {
-        if (!File.Exists(path)) throw new InputFileNotFoundException(path);
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new InputFileNotFoundException(path);
+        if (SuppliedFile.Problem(path, Engine.ResourceLimits.DefaultMaxFileBytes, "a .npy file") is { } problem)
+            throw new DataFormatException(path, problem);
         byte[] bytes;
         try
         {

@@ -41,7 +41,9 @@ public static class ModelMetadataReader
     /// <exception cref="ModelFormatException">The file is not valid JSON or a field has a bad value; the message names the field.</exception>
     public static ModelMetadata Read(string sidecarPath)
     {
-        if (!File.Exists(sidecarPath)) throw new InputFileNotFoundException(sidecarPath);
+        if (!File.Exists(sidecarPath) && !Directory.Exists(sidecarPath)) throw new InputFileNotFoundException(sidecarPath);
+        if (SuppliedFile.Problem(sidecarPath, SuppliedFile.MaxSidecarBytes, "a sidecar") is { } problem)
+            throw new ModelFormatException(sidecarPath, problem);
         string text;
         try
         {
@@ -155,6 +157,8 @@ public static class ModelMetadataReader
             string path = ContainedPath.TryResolve(sidecarPath, relative, out string? problem)
                 ?? throw Error("labels", $"'{relative}' {problem}");
             if (!File.Exists(path)) throw Error("labels", $"no such file {path}");
+            if (SuppliedFile.Problem(path, SuppliedFile.MaxLabelsBytes, "a labels file") is { } unusable)
+                throw Error("labels", $"{path} {unusable}");
             List<string> lines;
             try
             {

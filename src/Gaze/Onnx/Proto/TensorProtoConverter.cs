@@ -113,6 +113,8 @@ internal static class TensorProtoConverter
             ?? throw new ModelFormatException(modelPath, $"external data file '{location}' of tensor '{p.Name}' {problem}");
         if (!File.Exists(file))
             throw new ModelFormatException(modelPath, $"external data file '{location}' of tensor '{p.Name}' not found (looked for {file})");
+        if (IO.FileKind.NonRegular(file) is { } other)
+            throw new ModelFormatException(modelPath, $"external data file '{location}' of tensor '{p.Name}' is {other}, not a regular file");
         using var stream = File.OpenRead(file);
         if (length < 0) length = stream.Length - offset;
         if (offset < 0 || offset + length > stream.Length)
