@@ -34,6 +34,9 @@ public sealed class GazeApp
     /// </summary>
     public bool HandlesSignals { get; init; }
 
+    /// <summary>The resource limits commands start from (<c>--max-pixels</c> changes its pixel limit); default <see cref="ResourceLimits.Default"/>.</summary>
+    public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
+
     /// <summary>The explanation methods that <c>--method</c> offers.</summary>
     public MethodRegistry Methods { get; }
 
@@ -99,8 +102,8 @@ public sealed class GazeApp
             interruption)
         {
             Limits = parse.GetValue(globalOptions.MaxPixels) is int maxPixels
-                ? ResourceLimits.Default with { MaxImagePixels = maxPixels }
-                : ResourceLimits.Default,
+                ? Limits with { MaxImagePixels = maxPixels }
+                : Limits,
         };
         try
         {

@@ -47,24 +47,20 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>
     /// The estimated activation memory of one image: the input and every 4-D tensor of the layer table at the input
-    /// size, in float32. It runs the layer probe if it has not run yet. Gradient methods keep about as much again.
+    /// size, in float32 (<see cref="LayerTable.ActivationBytesPerImage"/>). It runs the layer probe if it has not run
+    /// yet. Gradient methods and training keep about as much again.
     /// </summary>
-    public long ActivationBytesPerImage
-    {
-        get
-        {
-            long elements = Input.TensorShape(1).Aggregate(1L, (a, b) => a * b);
-            foreach (LayerInfo layer in Layers.Layers) elements += layer.Shape.Aggregate(1L, (a, b) => a * b);
-            return elements * sizeof(float);
-        }
-    }
+    public long ActivationBytesPerImage => Layers.ActivationBytesPerImage([Input.TensorShape(1)]);
 
     /// <summary>
-    /// The batch size for a request of <paramref name="requested"/> images at a time, reduced so that the estimated
-    /// activations (<see cref="ActivationBytesPerImage"/>) fit <paramref name="limits"/>; 1 needs no probe.
+    /// A request of <paramref name="requested"/> images at a time fitted to the activation budget of
+    /// <paramref name="limits"/> (<see cref="ActivationBytesPerImage"/>); a batch of 1 needs no probe.
     /// </summary>
-    public int BatchFor(int requested, Engine.ResourceLimits limits) =>
-        requested <= 1 ? 1 : limits.BatchFor(requested, ActivationBytesPerImage);
+    public Engine.BatchFit FitBatch(int requested, Engine.ResourceLimits limits) =>
+        Engine.BatchFit.For(requested, () => ActivationBytesPerImage, limits);
+
+    /// <summary>The batch size of <see cref="FitBatch"/>.</summary>
+    public int BatchFor(int requested, Engine.ResourceLimits limits) => FitBatch(requested, limits).Batch;
 
     /// <summary>The model file.</summary>
     public string Path { get; }

@@ -66,6 +66,29 @@ public sealed class LayerTable
     /// <summary>True when <see cref="DefaultCamLayer"/> came from the caller (the sidecar) rather than the rule.</summary>
     public bool DefaultCamLayerFromSidecar { get; }
 
+    /// <summary>
+    /// The estimated activation memory of one image: <paramref name="inputShapes"/> (at batch 1) and every layer of
+    /// the table, in float32. Batch sizes are fitted to it (<see cref="Engine.BatchFit"/>); gradient methods and
+    /// training keep about as much again, which the budget leaves room for.
+    /// </summary>
+    public long ActivationBytesPerImage(IEnumerable<IReadOnlyList<long>> inputShapes)
+    {
+        long elements = inputShapes.Sum(Elements) + Layers.Sum(layer => Elements(layer.Shape));
+        return elements * sizeof(float);
+    }
+
+    /// <summary>
+    /// <see cref="ActivationBytesPerImage"/> of <paramref name="graph"/>'s inputs and layers at <paramref name="size"/>
+    /// (null: the declared size, else 224x224), from a probe run at batch 1.
+    /// </summary>
+    public static long EstimateActivationBytes(OnnxGraph graph, (int Height, int Width)? size)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return Discover(graph, null, size).ActivationBytesPerImage(graph.Inputs.Select(input => (IReadOnlyList<long>)input.ConcreteShape(1, size)));
+    }
+
+    private static long Elements(IReadOnlyList<long> shape) => shape.Aggregate(1L, (a, b) => a * b);
+
     /// <summary>Probes <paramref name="graph"/> and builds its layer table.</summary>
     /// <param name="graph">The graph.</param>
     /// <param name="camLayer">The default CAM layer from the model's sidecar (<c>layers.cam</c>), if any; it may be an alias.</param>
