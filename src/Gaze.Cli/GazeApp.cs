@@ -34,6 +34,9 @@ public sealed class GazeApp
     /// </summary>
     public bool HandlesSignals { get; init; }
 
+    /// <summary>The resource limits commands start from (<c>--max-pixels</c> changes its pixel limit); default <see cref="ResourceLimits.Default"/>.</summary>
+    public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
+
     /// <summary>The explanation methods that <c>--method</c> offers.</summary>
     public MethodRegistry Methods { get; }
 
@@ -98,10 +101,10 @@ public sealed class GazeApp
             verbose: parse.GetValue(globalOptions.Verbose),
             interruption)
         {
-            Limits = ResourceLimits.Default with
+            Limits = Limits with
             {
-                MaxImagePixels = parse.GetValue(globalOptions.MaxPixels) ?? ResourceLimits.DefaultMaxImagePixels,
-                MaxBatchActivationBytes = parse.GetValue(globalOptions.ActivationBudget) ?? ResourceLimits.DefaultMaxBatchActivationBytes,
+                MaxImagePixels = parse.GetValue(globalOptions.MaxPixels) ?? Limits.MaxImagePixels,
+                MaxBatchActivationBytes = parse.GetValue(globalOptions.ActivationBudget) ?? Limits.MaxBatchActivationBytes,
             },
         };
         try

@@ -1,19 +1,21 @@
 using System.Runtime.InteropServices;
+using Gaze.Errors;
 
 namespace Gaze.Cli;
 
 /// <summary>
-/// SIGINT (Ctrl+C) and SIGTERM for one command that observes them (<see cref="Observe"/>): the first signal cancels
-/// <see cref="Observe"/>'s token, so that the command stops at the next safe point and keeps what is finished; a second signal
-/// ends the process at once after <see cref="Abort"/> removes temporary files. The exit code is 130 for SIGINT and
-/// 143 for SIGTERM. Commands that do not observe them are ended by the signal as the runtime does by default.
+/// SIGINT (Ctrl+C) and SIGTERM while a command runs, handled for every command. A command that can run long calls
+/// <see cref="Observe"/>: the first signal then cancels its token, so that it stops at the next safe point, keeps what
+/// is finished and prints one line. Before a command observes (or if it never does), the first signal ends the process
+/// at once with one line. A second signal always ends the process at once, after <see cref="Abort"/> removes
+/// temporary files. The exit code is 130 for SIGINT and 143 for SIGTERM.
 /// </summary>
 public sealed class Interruption : IDisposable
 {
     private readonly CancellationTokenSource source = new();
     private readonly List<PosixSignalRegistration> registrations = [];
     private readonly TextWriter error;
-    private readonly bool listen;
+    private readonly Action<int> exit;
     private int signals;
     private volatile bool observed;
     private volatile int exitCode = ExitCodes.Interrupted;
@@ -22,9 +24,20 @@ public sealed class Interruption : IDisposable
     /// <param name="error">Where the line for an immediate exit goes.</param>
     /// <param name="listen">Register for SIGINT and SIGTERM (only for the real process, not in-process callers such as tests).</param>
     public Interruption(TextWriter error, bool listen)
+        : this(error, listen, ExitNow)
+    {
+    }
+
+    /// <summary>Creates the interruption with another way to end the process (tests record the exit code instead).</summary>
+    internal Interruption(TextWriter error, bool listen, Action<int> exit)
     {
         this.error = error;
-        this.listen = listen;
+        this.exit = exit;
+        if (!listen) return;
+        // .NET runs the handlers of SIGINT and SIGTERM on a thread of their own, not on the thread pool, so a command
+        // that saturates the pool (the parallel shapes writer) still hears the signal at once.
+        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
+        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
     }
 
     /// <summary>130 after SIGINT (and by default), 143 after SIGTERM.</summary>
@@ -36,14 +49,6 @@ public sealed class Interruption : IDisposable
     /// <summary>Returns the token the first signal cancels, and promises that the command stops soon after it is cancelled.</summary>
     public CancellationToken Observe()
     {
-        // Registered only here: .NET runs signal handlers on the thread pool, which a command saturating it (such as
-        // the parallel shapes writer) would starve, swallowing the signal; commands that do not observe keep the
-        // runtime's default, ending by the signal at once.
-        if (listen && !observed)
-        {
-            registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
-            registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
-        }
         observed = true;
         return source.Token;
     }
@@ -52,10 +57,16 @@ public sealed class Interruption : IDisposable
     {
         // Never let the runtime kill the process: either the command stops itself, or we exit with a message.
         context.Cancel = true;
-        int code = context.Signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
-        if (Interlocked.Increment(ref signals) == 1)
+        Handle(context.Signal);
+    }
+
+    /// <summary>What a signal does: cancel an observing command's token the first time, else end the process with one line.</summary>
+    internal void Handle(PosixSignal signal)
+    {
+        int count = Interlocked.Increment(ref signals);
+        if (count == 1)
         {
-            exitCode = code;
+            exitCode = signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
             source.Cancel();
             if (observed) return;
         }
@@ -63,13 +74,13 @@ public sealed class Interruption : IDisposable
         {
             Abort?.Invoke();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or GazeException)
         {
             // Best effort: the process ends anyway.
         }
-        error.WriteLine(signals == 1 ? "gaze: interrupted" : "gaze: interrupted again; stopped at once");
+        error.WriteLine(count == 1 ? "gaze: interrupted" : "gaze: interrupted again; stopped at once");
         error.Flush();
-        ExitNow(exitCode);
+        exit(exitCode);
     }
 
     /// <summary>

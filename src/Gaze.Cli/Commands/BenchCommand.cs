@@ -4,6 +4,7 @@ using Gaze.Attribution;
 using Gaze.Engine;
 using Gaze.Imaging;
 using Gaze.Models;
+using Gaze.Onnx;
 using Gaze.Onnx.Runtime;
 using Spectre.Console;
 
@@ -13,7 +14,7 @@ namespace Gaze.Cli.Commands;
 /// <c>gaze bench --model MODEL [--batch B]</c>: forward latency of Gaze and ONNX Runtime measured in one run, and
 /// the engine's own per-node overhead. With <c>--method M</c>: the method's latency next to the forward and
 /// forward+backward passes (and, for perturbation methods, the runs they need). Compare the ratios; absolute times
-/// vary between runs on shared machines.
+/// vary between runs on shared machines. <c>--batch</c> is reduced, with one warning, to fit the activation budget.
 /// </summary>
 public static class BenchCommand
 {
@@ -35,16 +36,20 @@ public static class BenchCommand
         methodOptions.AddTo(command, withSmoothing: false);
         command.SetAction(parse => app.Execute(parse, context =>
         {
+            // Ctrl+C or SIGTERM stops before the next timed pass; partial timings are no answer, so nothing is printed.
+            CancellationToken cancellation = context.Interruption.Observe();
             Precision numbers = ModelArgument.ParsePrecision(parse.GetValue(precision));
             if (parse.GetValue(methodOptions.Method) is not null)
             {
                 AttributionMethod method = methodOptions.ParseSingle(parse);
-                return BenchMethod(context, parse.GetValue(model)!, method, parse.GetValue(methodOptions.Layer), parse.GetValue(image), parse.GetValue(batch), parse.GetValue(iterations), numbers);
+                return BenchMethod(context, parse.GetValue(model)!, method, parse.GetValue(methodOptions.Layer), parse.GetValue(image), parse.GetValue(batch), parse.GetValue(iterations), numbers, cancellation);
             }
             int repeats = parse.GetValue(iterations) ?? 10;
-            if (parse.GetValue(profile)) return Profile(context, parse.GetValue(model)!, parse.GetValue(batch), ModelArgument.ParseSize(parse.GetValue(size)), repeats, numbers);
-            BenchmarkResult result = EngineBenchmark.Measure(parse.GetValue(model)!, parse.GetValue(batch),
-                ModelArgument.ParseSize(parse.GetValue(size)), repeats, numbers);
+            (int Height, int Width)? inputSize = ModelArgument.ParseSize(parse.GetValue(size));
+            if (parse.GetValue(profile)) return Profile(context, parse.GetValue(model)!, parse.GetValue(batch), inputSize, repeats, numbers, cancellation);
+            using OnnxGraph graph = OnnxGraph.Load(parse.GetValue(model)!, numbers);
+            int batchSize = ModelArgument.FitBatch(context, graph, inputSize, parse.GetValue(batch));
+            BenchmarkResult result = EngineBenchmark.Measure(graph, batchSize, inputSize, repeats, cancellation);
             if (context.Json)
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(new
@@ -87,13 +92,15 @@ public static class BenchCommand
         return command;
     }
 
-    private static int Profile(CliContext context, string modelPath, int batch, (int Height, int Width)? size, int iterations, Precision precision)
+    private static int Profile(CliContext context, string modelPath, int batch, (int Height, int Width)? size, int iterations, Precision precision,
+        CancellationToken cancellation)
     {
         using LoadedModel model = LoadedModel.Open(modelPath, precision: precision, limits: context.Limits);
+        batch = ModelArgument.FitBatch(context, model.Graph, size, batch);
         using var scope = TorchSharp.torch.NewDisposeScope();
         var input = EngineBenchmark.RandomInput(model.Graph, batch, size);
-        EngineProfile inference = EngineProfiler.Measure(model.Graph, input, iterations, backward: false);
-        EngineProfile gradient = EngineProfiler.Measure(model.Graph, input, iterations, backward: true);
+        EngineProfile inference = EngineProfiler.Measure(model.Graph, input, iterations, backward: false, cancellation);
+        EngineProfile gradient = EngineProfiler.Measure(model.Graph, input, iterations, backward: true, cancellation);
         const int top = 12;
         if (context.Json)
         {
@@ -129,14 +136,15 @@ public static class BenchCommand
         return ExitCodes.Success;
     }
 
-    private static int BenchMethod(CliContext context, string modelPath, AttributionMethod method, string? layerOption, string? imagePath, int batch, int? iterations, Precision precision)
+    private static int BenchMethod(CliContext context, string modelPath, AttributionMethod method, string? layerOption, string? imagePath, int batch, int? iterations, Precision precision,
+        CancellationToken cancellation)
     {
         using LoadedModel model = LoadedModel.Open(modelPath, precision: precision, limits: context.Limits);
         IReadOnlyList<string> layers = method.UsesLayers ? model.ResolveLayers(layerOption) : [];
         batch = ModelArgument.FitBatch(context, model, batch);
         RgbImage? picture = imagePath is null ? null : ImageDecoder.Load(imagePath, context.Limits);
         int repeats = iterations ?? (MethodBenchmark.IsPerturbation(method) ? 3 : 10);
-        MethodBenchmarkResult result = MethodBenchmark.Measure(model, method, layers, picture, batch, repeats);
+        MethodBenchmarkResult result = MethodBenchmark.Measure(model, method, layers, picture, batch, repeats, cancellation);
         string where = layers.Count > 0 ? $" at {string.Join(",", layers)}" : "";
 
         static object Json(Timing? t) => t is null ? null! : new { median = t.Median, min = t.Min, max = t.Max };

@@ -23,7 +23,7 @@ public static class FinetuneCommand
         var unfreeze = new Option<int>("--unfreeze-last") { Description = "Also train the backbone's last N nodes with weights (default 0: the head only)", DefaultValueFactory = _ => 0, HelpName = "N" };
         var output = new Option<string>("--out", "-o") { Description = "The new model (NEW.onnx; NEW.gaze.json is written beside it)", Required = true, HelpName = "NEW.onnx" };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from NEW.onnx.checkpoint/ (same data, backbone and options)" };
-        var batch = new Option<int>("--batch") { Description = "Images per training step", DefaultValueFactory = _ => 32, CustomParser = r => OptionParsers.PositiveInt(r, "--batch") ?? 0 };
+        var batch = new Option<int>("--batch") { Description = "Images per training step (reduced, with a warning, to fit the activation budget)", DefaultValueFactory = _ => 32, CustomParser = r => OptionParsers.PositiveInt(r, "--batch") ?? 0 };
         var rate = new Option<double?>("--lr") { Description = "Adam learning rate (default 0.01 for the head alone, 0.001 with --unfreeze-last)" };
         var validation = new Option<double>("--val-fraction") { Description = "Share of each class held out for validation", DefaultValueFactory = _ => 0.2 };
         var seed = new Option<int>("--seed") { Description = "Seed of the split, the initial head and the image order", DefaultValueFactory = _ => 0 };
@@ -47,6 +47,7 @@ public static class FinetuneCommand
                 Epochs = parse.GetValue(epochs),
                 UnfreezeLast = parse.GetValue(unfreeze),
                 BatchSize = parse.GetValue(batch),
+                Limits = context.Limits,
                 LearningRate = parse.GetValue(rate),
                 ValidationFraction = parse.GetValue(validation),
                 Seed = parse.GetValue(seed),

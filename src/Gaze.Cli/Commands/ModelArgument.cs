@@ -2,6 +2,7 @@ using System.CommandLine;
 using Gaze.Engine;
 using Gaze.Errors;
 using Gaze.Models;
+using Gaze.Onnx;
 
 namespace Gaze.Cli.Commands;
 
@@ -24,17 +25,27 @@ public static class ModelArgument
 
     /// <summary>
     /// The batch size for <c>--batch</c> <paramref name="requested"/>: reduced, with one warning, when its estimated
-    /// activations exceed the memory budget of <see cref="CliContext.Limits"/>.
+    /// activations (<see cref="LoadedModel.ActivationBytesPerImage"/>) exceed the memory budget of <see cref="CliContext.Limits"/>.
     /// </summary>
-    public static int FitBatch(CliContext context, LoadedModel model, int requested)
+    public static int FitBatch(CliContext context, LoadedModel model, int requested) =>
+        Apply(context, model.FitBatch(requested, context.Limits));
+
+    /// <summary>
+    /// The batch size for <c>--batch</c> <paramref name="requested"/> of a bare <paramref name="graph"/> at
+    /// <paramref name="size"/> (<c>check</c>, <c>bench</c>): reduced, with one warning, like
+    /// <see cref="FitBatch(CliContext, LoadedModel, int)"/>. A <paramref name="size"/> whose activations exceed the budget
+    /// even for one image is refused (<see cref="LayerTable.RequireWithinBudget"/>).
+    /// </summary>
+    public static int FitBatch(CliContext context, OnnxGraph graph, (int Height, int Width)? size, int requested)
     {
-        int fitted = model.BatchFor(requested, context.Limits);
-        if (fitted < requested)
-        {
-            context.Warn($"--batch {requested} would take about {ResourceLimits.FormatBytes(model.ActivationBytesPerImage * (long)requested)} " +
-                $"of activations, more than the {ResourceLimits.FormatBytes(context.Limits.MaxBatchActivationBytes)} budget; using --batch {fitted}");
-        }
-        return fitted;
+        if (size is { } given) LayerTable.RequireWithinBudget(graph, given, context.Limits);
+        return Apply(context, BatchFit.For(requested, () => LayerTable.EstimateActivationBytes(graph, size), context.Limits));
+    }
+
+    private static int Apply(CliContext context, BatchFit fit)
+    {
+        if (fit.Warning is { } warning) context.Warn(warning);
+        return fit.Batch;
     }
 
     /// <summary>A <c>--size H,W</c> option, parsed with <see cref="ParseSize"/>.</summary>

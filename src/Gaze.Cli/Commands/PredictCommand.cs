@@ -9,7 +9,10 @@ using static TorchSharp.torch;
 
 namespace Gaze.Cli.Commands;
 
-/// <summary><c>gaze predict IMAGE... --model MODEL</c>: the top-K classes with probabilities and logits per image.</summary>
+/// <summary>
+/// <c>gaze predict IMAGE... --model MODEL</c>: the top-K classes with probabilities and logits per image. Interrupted, it
+/// prints the images finished so far (with <c>--json</c> marked <c>"complete": false</c>) and exits 130 (143 for SIGTERM).
+/// </summary>
 public static class PredictCommand
 {
     /// <summary>Builds the command.</summary>
@@ -23,14 +26,18 @@ public static class PredictCommand
         inputOptions.AddTo(command);
         command.SetAction(parse => app.Execute(parse, context =>
         {
+            // Ctrl+C or SIGTERM stops after the current image: the finished ones are printed, marked incomplete.
+            CancellationToken cancellation = context.Interruption.Observe();
             using LoadedModel loaded = LoadedModel.Open(parse.GetValue(model)!, inputOptions.Overrides(parse), limits: context.Limits);
             // Refuses a model without class scores before any image is read.
             int shown = Math.Min(parse.GetValue(top), loaded.ClassCount);
             var preprocessor = new ImagePreprocessor(loaded.Input);
             var results = new List<(string Path, IReadOnlyList<ClassScore>? Top, string? Error)>();
             int failures = 0;
-            foreach (string path in ImageFiles.Expand(parse.GetValue(images)!))
+            IReadOnlyList<string> paths = ImageFiles.Expand(parse.GetValue(images)!);
+            foreach (string path in paths)
             {
+                if (cancellation.IsCancellationRequested) break;
                 try
                 {
                     using var scope = NewDisposeScope();
@@ -54,7 +61,13 @@ public static class PredictCommand
                     failures++;
                 }
             }
-            Print(context, results);
+            int left = paths.Count - results.Count;
+            Print(context, results, left);
+            if (left > 0)
+            {
+                context.Error.WriteLine($"gaze: interrupted after {results.Count} of {paths.Count} images");
+                return context.Interruption.ExitCode;
+            }
             if (failures == 0) return ExitCodes.Success;
             return failures == results.Count ? ExitCodes.UsageError : ExitCodes.PartialSuccess;
         }));
@@ -64,16 +77,25 @@ public static class PredictCommand
     /// <summary>Non-finite numbers, should any get through, are written as "NaN" or "Infinity" instead of failing.</summary>
     private static readonly JsonSerializerOptions JsonOutput = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    private static void Print(CliContext context, List<(string Path, IReadOnlyList<ClassScore>? Top, string? Error)> results)
+    /// <summary>
+    /// The results as a table per image, or with <c>--json</c> one object marked like results.json:
+    /// <c>complete</c> (false when interrupted), <c>images_left</c> (the images not classified) and <c>images</c>.
+    /// </summary>
+    private static void Print(CliContext context, List<(string Path, IReadOnlyList<ClassScore>? Top, string? Error)> results, int left)
     {
         if (context.Json)
         {
-            context.Output.WriteLine(JsonSerializer.Serialize(results.Select(r => new
+            context.Output.WriteLine(JsonSerializer.Serialize(new
             {
-                path = r.Path,
-                error = r.Error,
-                predictions = r.Top?.Select(c => new { index = c.Index, label = c.Label, probability = c.Probability, logit = c.Logit }),
-            }), JsonOutput));
+                complete = left == 0,
+                images_left = left,
+                images = results.Select(r => new
+                {
+                    path = r.Path,
+                    error = r.Error,
+                    predictions = r.Top?.Select(c => new { index = c.Index, label = c.Label, probability = c.Probability, logit = c.Logit }),
+                }),
+            }, JsonOutput));
             return;
         }
         foreach (var (path, topK, _) in results)

@@ -7,7 +7,8 @@ namespace Gaze.Cli.Commands;
 
 /// <summary>
 /// <c>gaze train-shapes --out MODEL.onnx</c>: trains the small CAM network on generated shapes and writes it with its
-/// sidecar. The defaults reproduce the shipped model in assets/.
+/// sidecar. The defaults reproduce the shipped model in assets/. Interrupted, it writes no model and exits 130 (143 for
+/// SIGTERM).
 /// </summary>
 public static class TrainShapesCommand
 {
@@ -38,18 +39,28 @@ public static class TrainShapesCommand
             }).Validate();
             var reports = new List<EpochResult>();
             double seconds = 0;
-            context.WithProgress("training", options.StepCount, step =>
+            // Ctrl+C or SIGTERM stops before the next training step; a half-trained network is not written.
+            CancellationToken cancellation = context.Interruption.Observe();
+            try
             {
-                // Times are reported from the start of the training run, data generation included.
-                var clock = Stopwatch.StartNew();
-                new ShapesTrainer(options).TrainTo(path, report =>
+                context.WithProgress("training", options.StepCount, step =>
                 {
-                    reports.Add(report);
-                    seconds = clock.Elapsed.TotalSeconds;
-                    if (!context.Quiet && !context.Json)
-                        context.Error.WriteLine($"epoch {report.Epoch}/{report.Epochs}: loss {report.TrainLoss:F4}, train accuracy {report.TrainAccuracy:P1}, validation accuracy {report.ValidationAccuracy:P1} ({seconds:F0} s)");
-                }, step);
-            });
+                    // Times are reported from the start of the training run, data generation included.
+                    var clock = Stopwatch.StartNew();
+                    new ShapesTrainer(options).TrainTo(path, report =>
+                    {
+                        reports.Add(report);
+                        seconds = clock.Elapsed.TotalSeconds;
+                        if (!context.Quiet && !context.Json)
+                            context.Error.WriteLine($"epoch {report.Epoch}/{report.Epochs}: loss {report.TrainLoss:F4}, train accuracy {report.TrainAccuracy:P1}, validation accuracy {report.ValidationAccuracy:P1} ({seconds:F0} s)");
+                    }, step, cancellation);
+                });
+            }
+            catch (OperationCanceledException)
+            {
+                context.Error.WriteLine($"gaze: interrupted after {reports.Count} of {options.Epochs} epochs; no model written");
+                return context.Interruption.ExitCode;
+            }
             EpochResult last = reports[^1];
             if (context.Json)
                 context.Output.WriteLine(JsonSerializer.Serialize(new { model = Path.GetFullPath(path), epochs = reports.Count, validation_accuracy = last.ValidationAccuracy, seconds }));

@@ -41,21 +41,25 @@ public static class MethodBenchmark
     /// <param name="image">The picture to explain, or null for noise.</param>
     /// <param name="batch">Copies per batch.</param>
     /// <param name="iterations">Timed rounds after one warm-up round.</param>
+    /// <param name="cancellationToken">Checked before every timed pass.</param>
+    /// <exception cref="OperationCanceledException">Cancelled; nothing is reported.</exception>
     public static MethodBenchmarkResult Measure(LoadedModel model, AttributionMethod method, IReadOnlyList<string> layers,
-        RgbImage? image, int batch, int iterations)
+        RgbImage? image, int batch, int iterations, CancellationToken cancellationToken = default)
     {
         using var scope = NewDisposeScope();
         image ??= NoiseImage(model.Input.Size.Width, model.Input.Size.Height);
         Tensor input = new ImagePreprocessor(model.Input).Preprocess(Enumerable.Repeat(image, batch).ToList());
         using var explainer = new Explainer(model.Graph, layers, new AttributionOptions { InputLayout = model.Input.Layout });
-        return Measure(explainer, method, input, iterations);
+        return Measure(explainer, method, input, iterations, cancellationToken);
     }
 
     /// <summary>
     /// Measures <paramref name="method"/> through <paramref name="explainer"/> on <paramref name="input"/> (a batch in
     /// the model's layout), explaining each image's top class.
     /// </summary>
-    public static MethodBenchmarkResult Measure(Explainer explainer, AttributionMethod method, Tensor input, int iterations)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (it is checked before every timed pass).</exception>
+    public static MethodBenchmarkResult Measure(Explainer explainer, AttributionMethod method, Tensor input, int iterations,
+        CancellationToken cancellationToken = default)
     {
         using var scope = NewDisposeScope();
         AttributionContext context = explainer.Context;
@@ -103,7 +107,7 @@ public static class MethodBenchmark
             var score = context.Scorers.LayerScore(layer!, channelsFirst);
             actions.Add(() => ScoreCopies(kl, input.shape[0], batchSize, b => score(0, RepeatFirst(activations, b), targets[0])));
         }
-        Timing[] timings = Timing.Interleaved(iterations, [.. actions]);
+        Timing[] timings = Timing.Interleaved(iterations, [.. actions], cancellationToken);
         return new MethodBenchmarkResult(timings[0], timings[1], timings[2], timings[3], timings.Length > 4 ? timings[4] : null, channels) { Notes = notes };
     }
 

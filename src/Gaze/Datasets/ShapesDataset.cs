@@ -27,17 +27,22 @@ public static class ShapesDataset
     /// <param name="seed">The generator's seed: the same seed, count and size always write the same files.</param>
     /// <param name="size">Image side in pixels (see <see cref="ShapesGenerator"/>).</param>
     /// <param name="progress">Told the number of images written so far; called from worker threads.</param>
-    /// <param name="cancellationToken">Stops the writing; files already written stay, the annotations file is not written.</param>
+    /// <param name="cancellationToken">
+    /// Stops the writing. An incomplete data set (no annotations file) is of no use, so what this call wrote is removed:
+    /// <paramref name="directory"/> itself if the call created it, else its contents (it was empty).
+    /// </param>
     /// <returns>The annotations as written, paths relative to <paramref name="directory"/>.</returns>
     /// <exception cref="InvalidOptionException"><paramref name="count"/> (<c>--count</c>) or <paramref name="size"/> (<c>--size</c>)
     /// is out of range, or <paramref name="directory"/> (<c>--out</c>) is blank, a file or a directory that is not empty.</exception>
     /// <exception cref="OutputFileException">A file or directory cannot be written.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; what was written is removed.</exception>
     public static AnnotationSet Write(string directory, int count, int seed, int size = ShapesGenerator.DefaultSize,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ValidateCount(count);
         var generator = new ShapesGenerator(seed, size);
+        bool created = !Directory.Exists(directory);
         PrepareDirectory(directory);
 
         string numberFormat = new('0', Math.Max(4, (count - 1).ToString(CultureInfo.InvariantCulture).Length));
@@ -68,6 +73,12 @@ public static class ShapesDataset
             ExceptionDispatchInfo.Capture(gazeError).Throw();
             throw;
         }
+        catch (OperationCanceledException)
+        {
+            // Parallel.For has waited for the images in flight, so nothing is written after this.
+            Remove(directory, created);
+            throw;
+        }
 
         var annotations = new AnnotationSet(ShapeClassNames.AllNames, images, Path.GetFullPath(directory));
         AnnotationsFile.Write(Path.Combine(directory, AnnotationsFile.FileName), annotations);
@@ -80,6 +91,33 @@ public static class ShapesDataset
     {
         if (count < 1)
             throw new InvalidOptionException("--count", $"must be at least 1, got {count.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>
+    /// Removes what an interrupted <see cref="Write"/> left: <paramref name="directory"/> when the call created it,
+    /// else everything in it (it was empty before).
+    /// </summary>
+    /// <param name="directory">The output directory.</param>
+    /// <param name="created">Whether the call created it.</param>
+    public static void Remove(string directory, bool created)
+    {
+        try
+        {
+            if (created)
+            {
+                if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+                return;
+            }
+            foreach (string entry in Directory.EnumerateFileSystemEntries(directory))
+            {
+                if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+                else File.Delete(entry);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFileException(directory, $"cannot remove the incomplete data set: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
     }
 
     /// <summary>Creates the directory tree; refuses a non-empty directory, whose old files would mix with the new set.</summary>

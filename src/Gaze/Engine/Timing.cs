@@ -14,7 +14,11 @@ public sealed record Timing(double Median, double Min, double Max)
     /// engines' worker threads keep spinning for a while after their work ends (OpenMP in libtorch, the intra-op pool
     /// in ONNX Runtime), and without the pause each action would pay for the previous one's spinning.
     /// </summary>
-    public static Timing[] Interleaved(int iterations, params Action[] actions)
+    /// <param name="iterations">Timed rounds after the warm-up round.</param>
+    /// <param name="actions">The actions, timed in this order in every round.</param>
+    /// <param name="cancellationToken">Checked before every action.</param>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static Timing[] Interleaved(int iterations, Action[] actions, CancellationToken cancellationToken = default)
     {
         var times = actions.Select(_ => new double[Math.Max(1, iterations)]).ToArray();
         for (int round = -1; round < times[0].Length; round++)
@@ -22,6 +26,7 @@ public sealed record Timing(double Median, double Min, double Max)
             for (int a = 0; a < actions.Length; a++)
             {
                 Thread.Sleep(SettleMilliseconds);
+                cancellationToken.ThrowIfCancellationRequested();
                 var clock = Stopwatch.StartNew();
                 actions[a]();
                 if (round >= 0) times[a][round] = clock.Elapsed.TotalMilliseconds;

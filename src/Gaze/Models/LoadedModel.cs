@@ -51,19 +51,20 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>
     /// The estimated activation memory of one image: the input and every 4-D tensor of the layer table at the input
-    /// size, in float32. It runs the layer probe if it has not run yet. Gradient methods keep about as much again.
+    /// size, in float32 (<see cref="LayerTable.ActivationBytesPerImage"/>). It runs the layer probe if it has not run
+    /// yet. Gradient methods and training keep about as much again.
     /// </summary>
-    public long ActivationBytesPerImage
-    {
-        get => ActivationBytes(Layers, Input.Size.Height, Input.Size.Width);
-    }
+    public long ActivationBytesPerImage => Layers.ActivationBytesPerImage([Input.TensorShape(1)]);
 
     /// <summary>
-    /// The batch size for a request of <paramref name="requested"/> images at a time, reduced so that the estimated
-    /// activations (<see cref="ActivationBytesPerImage"/>) fit <paramref name="limits"/>; 1 needs no probe.
+    /// A request of <paramref name="requested"/> images at a time fitted to the activation budget of
+    /// <paramref name="limits"/> (<see cref="ActivationBytesPerImage"/>); a batch of 1 needs no probe.
     /// </summary>
-    public int BatchFor(int requested, Engine.ResourceLimits limits) =>
-        requested <= 1 ? 1 : limits.BatchFor(requested, ActivationBytesPerImage);
+    public Engine.BatchFit FitBatch(int requested, Engine.ResourceLimits limits) =>
+        Engine.BatchFit.For(requested, () => ActivationBytesPerImage, limits);
+
+    /// <summary>The batch size of <see cref="FitBatch"/>.</summary>
+    public int BatchFor(int requested, Engine.ResourceLimits limits) => FitBatch(requested, limits).Batch;
 
     /// <summary>The model file.</summary>
     public string Path { get; }
@@ -110,44 +111,14 @@ public sealed class LoadedModel : IDisposable
     }
 
     /// <summary>
-    /// Probes the layers at the input size. A large input is first probed at a small size of the same aspect ratio,
-    /// and refused when its activations, scaled by area, would exceed the budget: running a hostile 4096x4096 input
-    /// once, even forward only, would already take gigabytes. A model that cannot run at the small size (a fixed-size
-    /// dense head) is probed at its own size directly.
+    /// Probes the layers at the input size, after <see cref="LayerTable.RequireWithinBudget"/> has refused a large input
+    /// whose activations would exceed the budget (running it once, even forward only, would already cost them).
     /// </summary>
     private LayerTable ProbeLayers()
     {
-        var (height, width) = (Input.Size.Height, Input.Size.Width);
-        long pixels = (long)height * width;
-        if (pixels > Engine.ResourceLimits.EstimateProbePixels)
-        {
-            double scale = Math.Sqrt((double)Engine.ResourceLimits.EstimateProbePixels / pixels);
-            var small = (Height: Math.Max(32, (int)(height * scale)), Width: Math.Max(32, (int)(width * scale)));
-            LayerTable? probe = null;
-            try
-            {
-                probe = LayerTable.Discover(Graph, null, small);
-            }
-            catch (Errors.GazeException)
-            {
-                // Not runnable at another size; the probe at the real size below reports what is wrong, if anything.
-            }
-            if (probe is not null)
-            {
-                long estimate = (long)(ActivationBytes(probe, small.Height, small.Width) * ((double)pixels / ((long)small.Height * small.Width)));
-                if (estimate > limits.MaxBatchActivationBytes)
-                    throw new Errors.ActivationBudgetException(Path, height, width, estimate, limits.MaxBatchActivationBytes);
-            }
-        }
-        return LayerTable.Discover(Graph, Metadata.CamLayer, (height, width));
-    }
-
-    /// <summary>The input and every 4-D tensor of <paramref name="table"/>, in float32 bytes.</summary>
-    private long ActivationBytes(LayerTable table, int height, int width)
-    {
-        long elements = (long)Input.ChannelCount * height * width;
-        foreach (LayerInfo layer in table.Layers) elements += layer.Shape.Aggregate(1L, (a, b) => a * b);
-        return elements * sizeof(float);
+        var size = (Input.Size.Height, Input.Size.Width);
+        LayerTable.RequireWithinBudget(Graph, size, limits);
+        return LayerTable.Discover(Graph, Metadata.CamLayer, size);
     }
 
     /// <summary>The fixed spatial size of a single image input [N,C,H,W] with 1 or 3 channels, if the graph declares one.</summary>

@@ -66,6 +66,58 @@ public sealed class LayerTable
     /// <summary>True when <see cref="DefaultCamLayer"/> came from the caller (the sidecar) rather than the rule.</summary>
     public bool DefaultCamLayerFromSidecar { get; }
 
+    /// <summary>
+    /// The estimated activation memory of one image: <paramref name="inputShapes"/> (at batch 1) and every layer of
+    /// the table, in float32. Batch sizes are fitted to it (<see cref="Engine.BatchFit"/>); gradient methods and
+    /// training keep about as much again, which the budget leaves room for.
+    /// </summary>
+    public long ActivationBytesPerImage(IEnumerable<IReadOnlyList<long>> inputShapes)
+    {
+        long elements = inputShapes.Sum(Elements) + Layers.Sum(layer => Elements(layer.Shape));
+        return elements * sizeof(float);
+    }
+
+    /// <summary>
+    /// <see cref="ActivationBytesPerImage"/> of <paramref name="graph"/>'s inputs and layers at <paramref name="size"/>
+    /// (null: the declared size, else 224x224), from a probe run at batch 1.
+    /// </summary>
+    public static long EstimateActivationBytes(OnnxGraph graph, (int Height, int Width)? size)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return Discover(graph, null, size).ActivationBytesPerImage(graph.Inputs.Select(input => (IReadOnlyList<long>)input.ConcreteShape(1, size)));
+    }
+
+    /// <summary>
+    /// Refuses an input size whose activations for one image would exceed the budget, without running the model at
+    /// that size: a size above <see cref="Engine.ResourceLimits.EstimateProbePixels"/> is probed at that area with the
+    /// same aspect ratio, and the estimate scaled by area. A model that cannot run at the smaller size (a fixed-size
+    /// dense head) is let through; its own probe reports what is wrong, if anything.
+    /// </summary>
+    /// <exception cref="ActivationBudgetException">One image at <paramref name="size"/> would exceed the budget.</exception>
+    public static void RequireWithinBudget(OnnxGraph graph, (int Height, int Width) size, Engine.ResourceLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(limits);
+        long pixels = (long)size.Height * size.Width;
+        if (pixels <= Engine.ResourceLimits.EstimateProbePixels) return;
+        double scale = Math.Sqrt((double)Engine.ResourceLimits.EstimateProbePixels / pixels);
+        var small = (Height: Math.Max(32, (int)(size.Height * scale)), Width: Math.Max(32, (int)(size.Width * scale)));
+        long smallBytes;
+        try
+        {
+            smallBytes = EstimateActivationBytes(graph, small);
+        }
+        catch (GazeException)
+        {
+            return;
+        }
+        long estimate = (long)(smallBytes * ((double)pixels / ((long)small.Height * small.Width)));
+        if (estimate > limits.MaxBatchActivationBytes)
+            throw new ActivationBudgetException(graph.ModelPath, size.Height, size.Width, estimate, limits.MaxBatchActivationBytes);
+    }
+
+    private static long Elements(IReadOnlyList<long> shape) => shape.Aggregate(1L, (a, b) => a * b);
+
     /// <summary>Probes <paramref name="graph"/> and builds its layer table.</summary>
     /// <param name="graph">The graph.</param>
     /// <param name="camLayer">The default CAM layer from the model's sidecar (<c>layers.cam</c>), if any; it may be an alias.</param>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gaze.Engine;
 using Gaze.Errors;
 using Gaze.Models;
 
@@ -28,8 +29,11 @@ public sealed record FinetuneOptions
     /// </summary>
     public int UnfreezeLast { get; init; }
 
-    /// <summary>Images per optimisation step.</summary>
+    /// <summary>Images per optimisation step; reduced, with one warning, to fit <see cref="Limits"/>' activation budget.</summary>
     public int BatchSize { get; init; } = 32;
+
+    /// <summary>The resource limits; <see cref="ResourceLimits.MaxBatchActivationBytes"/> caps <see cref="BatchSize"/>.</summary>
+    public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
 
     /// <summary>Adam's learning rate; null uses 0.01 for the head alone and 0.001 with unfrozen backbone nodes.</summary>
     public double? LearningRate { get; init; }

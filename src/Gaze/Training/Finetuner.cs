@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Gaze.Datasets;
+using Gaze.Engine;
 using Gaze.Errors;
 using Gaze.Imaging;
 using Gaze.Models;
@@ -26,8 +27,10 @@ namespace Gaze.Training;
 /// </remarks>
 public sealed class Finetuner
 {
-    private readonly FinetuneOptions options;
     private readonly FinetuneCallbacks callbacks;
+
+    // Not readonly: Run fits its BatchSize to the activation budget once the backbone is open.
+    private FinetuneOptions options;
 
     /// <summary>Creates a fine-tuning run.</summary>
     /// <exception cref="InvalidOptionException">An option is out of range.</exception>
@@ -49,7 +52,8 @@ public sealed class Finetuner
         var folder = ImageFolder.Scan(options.DataDirectory);
         string outputDirectory = Path.GetDirectoryName(Path.GetFullPath(options.OutputPath))!;
         if (!Directory.Exists(outputDirectory)) throw new OutputFileException(options.OutputPath, $"directory {outputDirectory} does not exist");
-        var (cut, metadata, input) = CutBackbone(folder.Classes.Count);
+        var (cut, metadata, input, batch) = CutBackbone(folder.Classes.Count);
+        options = options with { BatchSize = batch };
         var unfrozen = cut.LastWeightedNodeInitializers(options.UnfreezeLast);
         var checkpoint = OpenCheckpoint(folder, cut, input);
 
@@ -86,13 +90,24 @@ public sealed class Finetuner
         };
     }
 
-    /// <summary>Cuts the backbone at the chosen layer (default: its CAM layer) and adds a new head for <paramref name="classes"/> classes.</summary>
-    /// <returns>The cut, the backbone's sidecar and its input convention.</returns>
-    private (BackboneCut Cut, ModelMetadata Metadata, ModelInput Input) CutBackbone(int classes)
+    /// <summary>
+    /// Cuts the backbone at the chosen layer (default: its CAM layer) and adds a new head for <paramref name="classes"/>
+    /// classes; fits the batch size to the activation budget, with one warning when it is reduced.
+    /// </summary>
+    /// <returns>The cut, the backbone's sidecar, its input convention and the batch size to train with.</returns>
+    /// <remarks>
+    /// The batch is fitted with the estimate <c>explain</c> uses: the input and every 4-D tensor of the whole backbone,
+    /// per image. Training keeps activations and gradients only where weights train (the head, and the last
+    /// <see cref="FinetuneOptions.UnfreezeLast"/> nodes); the frozen part runs without gradients and frees its
+    /// tensors as it goes, so the same estimate bounds a training step too.
+    /// </remarks>
+    private (BackboneCut Cut, ModelMetadata Metadata, ModelInput Input, int Batch) CutBackbone(int classes)
     {
         using var backbone = LoadedModel.Open(options.BackbonePath, options.InputOverrides);
         var layer = backbone.Layers.ResolveSpatial(options.Layer);
-        return (BackboneCut.Create(backbone.Graph, layer, classes, options.Seed), backbone.Metadata, backbone.Input);
+        BatchFit fit = backbone.FitBatch(options.BatchSize, options.Limits);
+        if (fit.Warning is { } warning) callbacks.Warning?.Invoke(warning);
+        return (BackboneCut.Create(backbone.Graph, layer, classes, options.Seed), backbone.Metadata, backbone.Input, fit.Batch);
     }
 
     /// <summary>

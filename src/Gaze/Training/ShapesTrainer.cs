@@ -55,6 +55,7 @@ public sealed class ShapesTrainer(ShapesTrainingOptions options)
         {
             using var images = new DisposableTensors();
             var (validationInput, validationLabels) = images.Keep(Batch(new ShapesGenerator(options.Seed + 1), 0, options.ValidationImages, preprocessor));
+            cancellation.ThrowIfCancellationRequested();
             var (trainInput, trainLabels) = images.Keep(Batch(new ShapesGenerator(options.Seed), 0, options.TrainingImages, preprocessor));
             using var optimizer = optim.Adam(graph.MakeTrainable(), options.LearningRate);
             var augmentation = new Generator((ulong)options.Seed + 7);

@@ -1,54 +1,65 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Gaze.Tests.Reporting;
 using Gaze.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Gaze.Tests.Cli;
 
 /// <summary>
-/// Ctrl+C and SIGTERM during <c>gaze explain</c>, in a child process of its own: the run stops after the current
-/// batch, writes what is finished marked incomplete, removes its temporary files and exits 130 or 143.
+/// Ctrl+C and SIGTERM during <c>gaze explain</c> over 1,000 images, in a child process of its own: the run stops after
+/// the current batch, writes what is finished marked incomplete, removes its temporary files and exits 130 or 143;
+/// <c>--overwrite</c> then reruns it cleanly.
 /// </summary>
-public sealed class InterruptionTests
+[Collection(SignalCollection.Name)]
+public sealed class InterruptionTests(SampleCopies samples, ITestOutputHelper log)
 {
-    private const int Copies = 400;
+    private const int Count = SampleCopies.Count;
 
     [Fact]
-    public void Sigint_keeps_the_finished_images_marks_the_results_incomplete_and_overwrite_then_completes_them()
+    public void Sigint_after_half_of_1000_images_keeps_the_finished_ones_marks_the_results_incomplete_and_overwrite_completes_them()
     {
+        var clock = Stopwatch.StartNew();
         using var dir = new TempDirectory();
-        string images = CopySamples(dir);
         string output = dir.File("out");
 
-        var (exit, error) = ExplainAndSignal(images, output, "-INT");
-
-        Assert.True(exit == 130, error);
-        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.Matches($"^gaze: interrupted after [0-9]+ of {Copies} images; partial results in ", lines[0]);
-        using (var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json"))))
+        using (var run = SignalledCli.Start("explain", samples.Folder, "--out", output, "--batch", "8"))
         {
+            run.WaitUntil(() => ImageFolders(output) >= Count / 2, $"{Count / 2} images were explained", TimeSpan.FromMinutes(3));
+            run.Signal(PosixSignal.SIGINT);
+            var (exit, _, error) = run.WaitForExit();
+
+            Assert.True(exit == 130, $"exit {exit}: {error}");
+            string line = Assert.Single(Lines(error));
+            Assert.Matches($"^gaze: interrupted after [0-9]+ of {Count} images; partial results in ", line);
+            using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
             JsonElement root = document.RootElement;
             Assert.Empty(ResultsSchema.Problems(root));
             Assert.False(root.GetProperty("complete").GetBoolean());
             int left = root.GetProperty("images_left").GetInt32();
             int finished = root.GetProperty("images").GetArrayLength();
-            Assert.True(left > 0 && finished > 0, $"{finished} finished, {left} left");
-            Assert.Equal(Copies, finished + left);
-            Assert.Contains($"after {finished} of {Copies}", lines[0]);
+            Assert.True(left > 0 && finished >= Count / 2, $"{finished} finished, {left} left");
+            Assert.Equal(Count, finished + left);
+            Assert.Contains($"after {finished} of {Count}", line);
             foreach (string path in ResultsSchema.Paths(root).Skip(1))
                 Assert.True(File.Exists(Path.Combine(output, path)), $"missing {path}");
+            Assert.Equal(finished, ImageFolders(output));
         }
         Assert.True(File.Exists(Path.Combine(output, "report.html")));
         AssertNoTemporaryFiles(output);
+        log.WriteLine($"interrupted after {clock.Elapsed.TotalSeconds:F1} s");
 
-        var rerun = CliRunner.Run("explain", images, "--out", output, "--overwrite", "--batch", "8");
+        var rerun = CliRunner.Run("explain", samples.Folder, "--out", output, "--overwrite", "--batch", "8");
         Assert.True(rerun.ExitCode == 0, rerun.Error);
         using var complete = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        Assert.Empty(ResultsSchema.Problems(complete.RootElement));
         Assert.True(complete.RootElement.GetProperty("complete").GetBoolean());
         Assert.Equal(0, complete.RootElement.GetProperty("images_left").GetInt32());
-        Assert.Equal(Copies, complete.RootElement.GetProperty("images").GetArrayLength());
+        Assert.Equal(Count, complete.RootElement.GetProperty("images").GetArrayLength());
+        Assert.Equal(Count, ImageFolders(output));
         AssertNoTemporaryFiles(output);
+        log.WriteLine($"interrupted and rerun in {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Fact]
@@ -57,11 +68,12 @@ public sealed class InterruptionTests
         using var dir = new TempDirectory();
         string output = dir.File("out");
 
-        var (exit, error) = ExplainAndSignal(CopySamples(dir), output, "-TERM");
+        var (exit, error) = ExplainAndSignal(output, PosixSignal.SIGTERM);
 
-        Assert.True(exit == 143, error);
-        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.True(exit == 143, $"exit {exit}: {error}");
+        Assert.Matches($"^gaze: interrupted after [0-9]+ of {Count} images; partial results in ", Assert.Single(Lines(error)));
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        Assert.Empty(ResultsSchema.Problems(document.RootElement));
         Assert.False(document.RootElement.GetProperty("complete").GetBoolean());
         AssertNoTemporaryFiles(output);
     }
@@ -72,53 +84,28 @@ public sealed class InterruptionTests
         using var dir = new TempDirectory();
         string output = dir.File("out");
 
-        var (exit, error) = ExplainAndSignal(CopySamples(dir), output, "-INT", twice: true);
+        var (exit, error) = ExplainAndSignal(output, PosixSignal.SIGINT, twice: true);
 
         Assert.True(exit == 130, $"exit {exit}: {error}");
         Assert.StartsWith("gaze: interrupted", error);
         AssertNoTemporaryFiles(output);
     }
 
-    private static string CopySamples(TempDirectory dir)
-    {
-        string images = dir.File("images");
-        Directory.CreateDirectory(images);
-        string sample = RepositoryFiles.Require("assets/samples/circle.png");
-        for (int i = 0; i < Copies; i++) File.Copy(sample, Path.Combine(images, $"circle-{i:D4}.png"));
-        return images;
-    }
-
     /// <summary>Starts <c>gaze explain</c> in a child process, signals it once some images are written, and waits.</summary>
-    private static (int ExitCode, string Error) ExplainAndSignal(string images, string output, string signal, bool twice = false)
+    private (int ExitCode, string Error) ExplainAndSignal(string output, PosixSignal signal, bool twice = false)
     {
-        using var process = CliProcess.Start("explain", images, "--out", output);
-        var error = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null) lock (error) error.AppendLine(e.Data);
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var clock = Stopwatch.StartNew();
-        while (!process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2) && ImageFolders(output) < 5) Thread.Sleep(50);
-        Assert.False(process.HasExited, "the run ended before it could be interrupted");
-        Signal(process.Id, signal);
-        if (twice) Signal(process.Id, signal);
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the run did not stop");
-        process.WaitForExit();
-        lock (error) return (process.ExitCode, error.ToString());
+        using var run = SignalledCli.Start("explain", samples.Folder, "--out", output);
+        run.WaitUntil(() => ImageFolders(output) >= 5, "5 images were explained");
+        run.Signal(signal);
+        if (twice) run.Signal(signal);
+        var (exit, _, error) = run.WaitForExit(TimeSpan.FromMinutes(1));
+        return (exit, error);
     }
 
     private static int ImageFolders(string output) =>
         Directory.Exists(output) ? Directory.EnumerateDirectories(output).Count(d => !Path.GetFileName(d).StartsWith('.')) : 0;
 
-    private static void Signal(int pid, string signal)
-    {
-        using var kill = Process.Start("kill", [signal, pid.ToString()]);
-        kill.WaitForExit();
-    }
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     private static void AssertNoTemporaryFiles(string output)
     {

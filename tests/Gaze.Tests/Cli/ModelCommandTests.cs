@@ -51,7 +51,7 @@ public class ModelCommandTests
 
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Output);
-        int[] gaze = json.RootElement[0].GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("index").GetInt32()).ToArray();
+        int[] gaze = json.RootElement.GetProperty("images")[0].GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("index").GetInt32()).ToArray();
         Assert.Equal(5, gaze.Length);
         Assert.InRange(gaze[0], 151, 268); // ImageNet's dog breeds
         Assert.Equal(243, gaze[0]);
@@ -83,8 +83,11 @@ public class ModelCommandTests
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("broken.png", result.Error);
         using var json = JsonDocument.Parse(result.Output);
-        Assert.Equal(2, json.RootElement.GetArrayLength());
-        Assert.Equal(243, json.RootElement[0].GetProperty("predictions")[0].GetProperty("index").GetInt32());
+        Assert.True(json.RootElement.GetProperty("complete").GetBoolean());
+        Assert.Equal(0, json.RootElement.GetProperty("images_left").GetInt32());
+        Assert.Equal(2, json.RootElement.GetProperty("images").GetArrayLength());
+        Assert.Equal(243, json.RootElement.GetProperty("images")[0].GetProperty("predictions")[0].GetProperty("index").GetInt32());
+        Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("images")[1].GetProperty("error").GetString()));
     }
 
     [Fact]
@@ -200,7 +203,7 @@ public class ModelCommandTests
         string model = SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx");
         string image = SharedData.Require("images/cat-and-dog.png");
         static double TopLogit(CliRunner.Result r) =>
-            JsonDocument.Parse(r.Output).RootElement[0].GetProperty("predictions")[0].GetProperty("logit").GetDouble();
+            JsonDocument.Parse(r.Output).RootElement.GetProperty("images")[0].GetProperty("predictions")[0].GetProperty("logit").GetDouble();
 
         var sidecar = CliRunner.Run("predict", image, "--model", model, "--json");
         var same = CliRunner.Run("predict", image, "--model", model, "--json", "--channels", "BGR", "--mean", "104,117,123");

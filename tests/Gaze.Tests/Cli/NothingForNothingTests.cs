@@ -93,7 +93,7 @@ public sealed class NothingForNothingTests
         Assert.True(result.ExitCode == 2, result.Error);
         Assert.Contains("model output is not finite for", result.Error);
         using var json = JsonDocument.Parse(result.Output);
-        Assert.Equal("model output is not finite", json.RootElement[0].GetProperty("error").GetString());
+        Assert.Equal("model output is not finite", json.RootElement.GetProperty("images")[0].GetProperty("error").GetString());
     }
 
     /// <summary>

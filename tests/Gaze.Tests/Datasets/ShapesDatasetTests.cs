@@ -147,13 +147,50 @@ public class ShapesDatasetTests
     }
 
     [Fact]
-    public void A_cancelled_run_leaves_no_annotations_file()
+    public void A_run_cancelled_midway_removes_the_directory_it_created()
+    {
+        using var directory = new TempDirectory();
+        string root = directory.File("set");
+        using var cancellation = new CancellationTokenSource();
+        int written = 0;
+        var progress = new SynchronousProgress(done =>
+        {
+            InterlockedMax(ref written, done);
+            if (done >= 10) cancellation.Cancel();
+        });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => ShapesDataset.Write(root, 5000, seed: 1, size: 32, progress, cancellation.Token));
+
+        Assert.InRange(written, 10, 4999);
+        Assert.False(Directory.Exists(root));
+    }
+
+    [Fact]
+    public void A_run_cancelled_midway_empties_the_empty_directory_it_was_given()
+    {
+        using var directory = new TempDirectory();
+        string root = directory.File("set");
+        Directory.CreateDirectory(root);
+        using var cancellation = new CancellationTokenSource();
+        var progress = new SynchronousProgress(done =>
+        {
+            if (done >= 10) cancellation.Cancel();
+        });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => ShapesDataset.Write(root, 5000, seed: 1, size: 32, progress, cancellation.Token));
+
+        Assert.True(Directory.Exists(root));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+    }
+
+    [Fact]
+    public void A_run_cancelled_before_it_starts_leaves_nothing()
     {
         using var directory = new TempDirectory();
         string root = directory.File("set");
         using var cancellation = new CancellationTokenSource();
         cancellation.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => ShapesDataset.Write(root, 50, seed: 1, cancellationToken: cancellation.Token));
-        Assert.False(File.Exists(Path.Combine(root, AnnotationsFile.FileName)));
+        Assert.False(Directory.Exists(root));
     }
 }

@@ -1,4 +1,5 @@
 using Gaze.Cli;
+using Gaze.Engine;
 
 namespace Gaze.Tests.Support;
 
@@ -9,11 +10,14 @@ public static class CliRunner
     public sealed record Result(int ExitCode, string Output, string Error);
 
     /// <summary>Runs <c>gaze</c> with <paramref name="args"/>.</summary>
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Run(ResourceLimits.Default, args);
+
+    /// <summary>Runs <c>gaze</c> with <paramref name="args"/> under other <paramref name="limits"/> (a small activation budget, say).</summary>
+    public static Result Run(ResourceLimits limits, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int exit = new GazeApp(output, error).Run(args);
+        int exit = new GazeApp(output, error) { Limits = limits }.Run(args);
         return new Result(exit, output.ToString(), error.ToString());
     }
 }

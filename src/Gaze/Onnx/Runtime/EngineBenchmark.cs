@@ -32,7 +32,14 @@ public static class EngineBenchmark
     /// A bfloat16 graph is also compared with a float32 copy of itself in the same rounds: the forward+backward
     /// speed-up and how closely its input gradients follow float32's.
     /// </summary>
-    public static BenchmarkResult Measure(OnnxGraph graph, int batch, (int Height, int Width)? size, int iterations)
+    /// <param name="graph">The graph.</param>
+    /// <param name="batch">Batch size.</param>
+    /// <param name="size">Spatial size for image inputs (null: declared, else 224x224).</param>
+    /// <param name="iterations">Timed rounds (after one warm-up round); medians are reported.</param>
+    /// <param name="cancellationToken">Checked before every timed pass.</param>
+    /// <exception cref="OperationCanceledException">Cancelled; nothing is reported.</exception>
+    public static BenchmarkResult Measure(OnnxGraph graph, int batch, (int Height, int Width)? size, int iterations,
+        CancellationToken cancellationToken = default)
     {
         using var scope = torch.NewDisposeScope();
         var input = RandomInput(graph, batch, size);
@@ -60,8 +67,10 @@ public static class EngineBenchmark
                 InputGradient(float32, input);
             });
         }
-        Timing[] timings = Timing.Interleaved(iterations, [.. actions]);
+        Timing[] timings = Timing.Interleaved(iterations, [.. actions], cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         double walk = MeasureWalk(graph, input, iterations);
+        cancellationToken.ThrowIfCancellationRequested();
         return new BenchmarkResult(graph.ModelPath, batch, timings[0].Median, timings[1].Median, graph.RuntimeNodeCount, walk, onnxRuntime.Note)
         {
             ForwardBackwardMilliseconds = timings[2].Median,

@@ -15,7 +15,9 @@ public static class EngineProfiler
     /// <param name="input">A batch in the model's own layout.</param>
     /// <param name="iterations">Profiled passes.</param>
     /// <param name="backward">Also run and time the backward pass to the input (the forward then records gradients).</param>
-    public static EngineProfile Measure(OnnxGraph graph, Tensor input, int iterations, bool backward)
+    /// <param name="cancellationToken">Checked before every pass.</param>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static EngineProfile Measure(OnnxGraph graph, Tensor input, int iterations, bool backward, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
         var ticks = new long[graph.Plan.Nodes.Length];
@@ -23,6 +25,7 @@ public static class EngineProfiler
         long? faultsBefore = null;
         for (int round = -1; round < iterations; round++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (round == 0) faultsBefore = MinorPageFaults();
             using var scope = NewDisposeScope();
             var counted = round < 0 ? new long[ticks.Length] : ticks;
