@@ -41,6 +41,7 @@ public static class ModelMetadataReader
     /// <exception cref="ModelFormatException">The file is not valid JSON or a field has a bad value; the message names the field.</exception>
     public static ModelMetadata Read(string sidecarPath)
     {
+        if (FileKind.NonRegular(sidecarPath) is { } kind) throw new ModelFormatException(sidecarPath, $"is {kind}, not a sidecar file");
         if (!File.Exists(sidecarPath)) throw new InputFileNotFoundException(sidecarPath);
         string text;
         try
@@ -154,6 +155,7 @@ public static class ModelMetadataReader
             if (relative.Length == 0) throw Error("labels", "the file name is empty");
             string path = ContainedPath.TryResolve(sidecarPath, relative, out string? problem)
                 ?? throw Error("labels", $"'{relative}' {problem}");
+            if (FileKind.NonRegular(path) is { } kind) throw Error("labels", $"{path} is {kind}, not a labels file");
             if (!File.Exists(path)) throw Error("labels", $"no such file {path}");
             List<string> lines;
             try

@@ -10,10 +10,18 @@ internal static class OnnxModelReader
     /// <summary>Parses the model at <paramref name="path"/>; throws <see cref="ModelFormatException"/> naming the file when it is not a usable ONNX model.</summary>
     public static ModelProto Read(string path)
     {
+        // A pipe would block and a device never end: refused before they are opened.
+        if (IO.FileKind.NonRegular(path) is { } kind) throw new ModelFormatException(path, $"is {kind}, not a model file");
         if (!File.Exists(path)) throw new InputFileNotFoundException(path);
         byte[] bytes;
         try
         {
+            long length = new FileInfo(path).Length;
+            if (length > Array.MaxLength)
+            {
+                throw new ModelFormatException(path,
+                    $"file is {Engine.ResourceLimits.FormatBytes(length)}; an ONNX file holds at most 2 GB (larger models keep their weights in external data files)");
+            }
             bytes = File.ReadAllBytes(path);
         }
         catch (IOException e)
