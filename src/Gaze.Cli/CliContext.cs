@@ -9,7 +9,9 @@ public sealed class CliContext
     public CliContext(TextWriter output, TextWriter error, bool quiet, bool json, bool verbose, Interruption? interruption = null)
     {
         Interruption = interruption ?? new Interruption(error, listen: false);
-        Output = output;
+        // A failed write to standard output is an output error (exit 2), not an unexpected failure.
+        var guarded = new StandardOutputWriter(output);
+        Output = guarded;
         Error = error;
         Quiet = quiet;
         Json = json;
@@ -17,7 +19,7 @@ public sealed class CliContext
         bool interactive = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(output),
+            Out = new GuardedConsoleOutput(new AnsiConsoleOutput(output), guarded),
             Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,

@@ -24,6 +24,8 @@ internal static class UnknownOptions
                 if (!value.StartsWith('-') || value == "-" || File.Exists(value) || Directory.Exists(value)) continue;
                 string name = value.Split('=')[0];
                 string nearest = NameSuggestions.Nearest(name, known, 1).FirstOrDefault() ?? "";
+                // A typo is a few edits away; naming '--range' for '--frobnicate' would only mislead.
+                if (NameSuggestions.Distance(name, nearest) > Math.Max(2, name.Length / 3)) nearest = "";
                 return $"unknown option '{name}' for '{command.Name}'{(nearest.Length > 0 ? $"; did you mean '{nearest}'?" : "")}";
             }
         }

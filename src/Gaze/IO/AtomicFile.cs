@@ -36,6 +36,12 @@ public static class AtomicFile
             TryDelete(temporary);
             throw new OutputFileException(path, $"cannot write: {OneLine(e.Message)}", e);
         }
+        catch (ArgumentOutOfRangeException e) when (e.TargetSite?.DeclaringType == typeof(RandomAccess))
+        {
+            // .NET reports EFBIG (a file size limit such as ulimit -f, or FAT32's 4 GB) from its file writes this way.
+            TryDelete(temporary);
+            throw new OutputFileException(path, "cannot write: the file is larger than this file system or the process's file size limit allows", e);
+        }
         catch
         {
             TryDelete(temporary);

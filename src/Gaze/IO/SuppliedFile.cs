@@ -15,8 +15,11 @@ public static class SuppliedFile
     /// <summary>Largest labels file: 16 MB (ImageNet-21k's labels take 0.5 MB).</summary>
     public const long MaxLabelsBytes = 16L << 20;
 
-    /// <summary>Largest ONNX file read into memory: 2 GB, protobuf's own limit (larger weights go to external data).</summary>
-    public const long MaxModelBytes = 2L << 30;
+    /// <summary>
+    /// Largest ONNX file read into memory: just under 2 GB, the largest .NET array and protobuf's own limit (larger
+    /// models keep their weights in external data files).
+    /// </summary>
+    public const long MaxModelBytes = 0x7FFF_FFC7;
 
     /// <summary>Largest annotations file: 256 MB.</summary>
     public const long MaxAnnotationsBytes = 256L << 20;
@@ -24,14 +27,14 @@ public static class SuppliedFile
     /// <summary>
     /// Null when <paramref name="path"/> is a regular file of at most <paramref name="maxBytes"/>, or missing (the
     /// caller's own check reports that); otherwise what is wrong, to follow the path in a one-line message, e.g.
-    /// <c>is a FIFO (named pipe), not a regular file</c>.
+    /// <c>is a FIFO (named pipe), not a sidecar file</c>.
     /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="maxBytes">The most bytes the reader accepts.</param>
-    /// <param name="kind">What the file should be, for the message: <c>a sidecar</c>, <c>a labels file</c>.</param>
+    /// <param name="kind">What the file should be, for the message: <c>a sidecar file</c>, <c>a labels file</c>.</param>
     public static string? Problem(string path, long maxBytes, string kind)
     {
-        if (FileKind.NonRegular(path) is { } other) return $"is {other}, not a regular file";
+        if (FileKind.NonRegular(path) is { } other) return $"is {other}, not {kind}";
         var info = new FileInfo(path);
         if (info.Exists && info.Length > maxBytes)
             return $"is {ResourceLimits.FormatBytes(info.Length)}, more than the {ResourceLimits.FormatBytes(maxBytes)} {kind} may have";

@@ -28,8 +28,10 @@ public static class GrayPngEncoder
         try
         {
             using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), image.Width);
-            if (!pixmap.Encode(destination, SKPngEncoderOptions.Default))
-                throw new InvalidOperationException($"SkiaSharp failed to encode a {image.Width}x{image.Height} gray PNG");
+            // In memory first: a failing write must not throw inside Skia's native callback (see ImageEncoder).
+            using SKData encoded = pixmap.Encode(SKPngEncoderOptions.Default)
+                ?? throw new InvalidOperationException($"SkiaSharp failed to encode a {image.Width}x{image.Height} gray PNG");
+            destination.Write(encoded.AsSpan());
         }
         finally
         {

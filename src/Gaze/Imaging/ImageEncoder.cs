@@ -62,15 +62,18 @@ public static class ImageEncoder
         try
         {
             using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
-            bool encoded = format switch
+            // Encoded in memory, then written: a failing write (a full disk) must not throw inside Skia's native
+            // callback into the stream, which would abort the process.
+            using SKData? encoded = format switch
             {
-                ImageFileFormat.Png => pixmap.Encode(destination, SKPngEncoderOptions.Default),
+                ImageFileFormat.Png => pixmap.Encode(SKPngEncoderOptions.Default),
                 // 4:4:4 keeps the heatmap's colour edges sharp; the default 4:2:0 halves colour resolution.
-                ImageFileFormat.Jpeg => pixmap.Encode(destination,
+                ImageFileFormat.Jpeg => pixmap.Encode(
                     new SKJpegEncoderOptions(jpegQuality, SKJpegEncoderDownsample.Downsample444, SKJpegEncoderAlphaOption.Ignore)),
                 _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown image format"),
             };
-            if (!encoded) throw new InvalidOperationException($"SkiaSharp failed to encode a {image.Width}x{image.Height} {format} image");
+            if (encoded is null) throw new InvalidOperationException($"SkiaSharp failed to encode a {image.Width}x{image.Height} {format} image");
+            destination.Write(encoded.AsSpan());
         }
         finally
         {

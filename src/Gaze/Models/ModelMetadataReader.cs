@@ -41,9 +41,10 @@ public static class ModelMetadataReader
     /// <exception cref="ModelFormatException">The file is not valid JSON or a field has a bad value; the message names the field.</exception>
     public static ModelMetadata Read(string sidecarPath)
     {
-        if (!File.Exists(sidecarPath) && !Directory.Exists(sidecarPath)) throw new InputFileNotFoundException(sidecarPath);
-        if (SuppliedFile.Problem(sidecarPath, SuppliedFile.MaxSidecarBytes, "a sidecar") is { } problem)
+        // A pipe would block and a device never end: refused before they are opened, as is a sidecar too large to be one.
+        if (SuppliedFile.Problem(sidecarPath, SuppliedFile.MaxSidecarBytes, "a sidecar file") is { } problem)
             throw new ModelFormatException(sidecarPath, problem);
+        if (!File.Exists(sidecarPath)) throw new InputFileNotFoundException(sidecarPath);
         string text;
         try
         {

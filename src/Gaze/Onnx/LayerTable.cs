@@ -113,7 +113,12 @@ public sealed class LayerTable
         }
         long estimate = (long)(smallBytes * ((double)pixels / ((long)small.Height * small.Width)));
         if (estimate > limits.MaxBatchActivationBytes)
-            throw new ActivationBudgetException(graph.ModelPath, size.Height, size.Width, estimate, limits.MaxBatchActivationBytes);
+        {
+            throw new ActivationBudgetException(graph.ModelPath,
+                $"an input of {size.Height}x{size.Width} needs about {Engine.ResourceLimits.FormatBytes(estimate)} of activations per image, " +
+                $"more than the {Engine.ResourceLimits.FormatBytes(limits.MaxBatchActivationBytes)} budget; choose a smaller input size " +
+                "(--size or the sidecar's input.size)");
+        }
     }
 
     private static long Elements(IReadOnlyList<long> shape) => shape.Aggregate(1L, (a, b) => a * b);

@@ -10,9 +10,10 @@ internal static class OnnxModelReader
     /// <summary>Parses the model at <paramref name="path"/>; throws <see cref="ModelFormatException"/> naming the file when it is not a usable ONNX model.</summary>
     public static ModelProto Read(string path)
     {
-        if (!File.Exists(path) && !Directory.Exists(path)) throw new InputFileNotFoundException(path);
-        if (IO.SuppliedFile.Problem(path, IO.SuppliedFile.MaxModelBytes, "an ONNX file") is { } problem)
+        // A pipe would block and a device never end: refused before they are opened, as is a file over protobuf's limit.
+        if (IO.SuppliedFile.Problem(path, IO.SuppliedFile.MaxModelBytes, "a model file") is { } problem)
             throw new ModelFormatException(path, problem);
+        if (!File.Exists(path)) throw new InputFileNotFoundException(path);
         byte[] bytes;
         try
         {

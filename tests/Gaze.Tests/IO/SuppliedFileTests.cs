@@ -18,8 +18,8 @@ public sealed class SuppliedFileTests
     {
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("a.json"), "{}");
-        Assert.Null(SuppliedFile.Problem(dir.File("a.json"), 2, "a sidecar"));
-        Assert.Null(SuppliedFile.Problem(dir.File("missing.json"), 2, "a sidecar"));
+        Assert.Null(SuppliedFile.Problem(dir.File("a.json"), 2, "a sidecar file"));
+        Assert.Null(SuppliedFile.Problem(dir.File("missing.json"), 2, "a sidecar file"));
     }
 
     [Fact]
@@ -29,11 +29,11 @@ public sealed class SuppliedFileTests
         ImageLimitTests.MakeFifo(dir.File("pipe"));
         using (var sparse = new FileStream(dir.File("big.json"), FileMode.CreateNew)) sparse.SetLength(3L << 20);
 
-        Assert.Equal("is a FIFO (named pipe), not a regular file", SuppliedFile.Problem(dir.File("pipe"), 100, "a sidecar"));
-        Assert.Equal("is a character device, not a regular file", SuppliedFile.Problem("/dev/zero", 100, "a sidecar"));
-        Assert.Equal("is a directory, not a regular file", SuppliedFile.Problem(dir.Path, 100, "a sidecar"));
-        Assert.Equal("is 3 MB, more than the 1 MB a sidecar may have",
-            SuppliedFile.Problem(dir.File("big.json"), SuppliedFile.MaxSidecarBytes, "a sidecar"));
+        Assert.Equal("is a FIFO (named pipe), not a sidecar file", SuppliedFile.Problem(dir.File("pipe"), 100, "a sidecar file"));
+        Assert.Equal("is a character device, not a sidecar file", SuppliedFile.Problem("/dev/zero", 100, "a sidecar file"));
+        Assert.Equal("is a directory, not a sidecar file", SuppliedFile.Problem(dir.Path, 100, "a sidecar file"));
+        Assert.Equal("is 3 MB, more than the 1 MB a sidecar file may have",
+            SuppliedFile.Problem(dir.File("big.json"), SuppliedFile.MaxSidecarBytes, "a sidecar file"));
     }
 
     [Fact]
@@ -50,14 +50,14 @@ public sealed class SuppliedFileTests
         string pipeHeatmap = dir.File("heatmap.npy");
         ImageLimitTests.MakeFifo(pipeHeatmap);
 
-        AssertRefused(["check", pipeModel], $"gaze: {pipeModel}: is a FIFO (named pipe), not a regular file");
-        AssertRefused(["predict", CatAndDog, "--model", pipeModel], $"gaze: {pipeModel}: is a FIFO (named pipe), not a regular file");
+        AssertRefused(["check", pipeModel], $"gaze: {pipeModel}: is a FIFO (named pipe), not a model file");
+        AssertRefused(["predict", CatAndDog, "--model", pipeModel], $"gaze: {pipeModel}: is a FIFO (named pipe), not a model file");
         AssertRefused(["predict", CatAndDog, "--model", pipeSidecarModel],
-            $"gaze: {dir.File("sidecar.gaze.json")}: is a FIFO (named pipe), not a regular file");
+            $"gaze: {dir.File("sidecar.gaze.json")}: is a FIFO (named pipe), not a sidecar file");
         AssertRefused(["predict", CatAndDog, "--model", pipeLabelsModel],
-            $"gaze: {dir.File("labels.gaze.json")}: labels: {dir.File("labels.txt")} is a FIFO (named pipe), not a regular file");
+            $"gaze: {dir.File("labels.gaze.json")}: labels: {dir.File("labels.txt")} is a FIFO (named pipe), not a labels file");
         AssertRefused(["overlay", CatAndDog, pipeHeatmap, "--out", dir.File("overlay.png")],
-            $"gaze: {pipeHeatmap}: is a FIFO (named pipe), not a regular file");
+            $"gaze: {pipeHeatmap}: is a FIFO (named pipe), not a .npy file");
         Assert.False(File.Exists(dir.File("overlay.png")));
     }
 
@@ -68,7 +68,7 @@ public sealed class SuppliedFileTests
         string model = CopyModel(dir, "big");
         using (var sparse = new FileStream(dir.File("big.gaze.json"), FileMode.CreateNew)) sparse.SetLength(1L << 30);
         AssertRefused(["predict", CatAndDog, "--model", model],
-            $"gaze: {dir.File("big.gaze.json")}: is 1 GB, more than the 1 MB a sidecar may have");
+            $"gaze: {dir.File("big.gaze.json")}: is 1 GB, more than the 1 MB a sidecar file may have");
     }
 
     private static string CopyModel(TempDirectory dir, string name)

@@ -79,7 +79,8 @@ internal static class HostileImages
         throw new InvalidOperationException($"no FF{marker:X2} marker");
     }
 
-    private static uint Crc32(ReadOnlySpan<byte> data)
+    /// <summary>PNG's chunk checksum (CRC-32 over the chunk type and data).</summary>
+    public static uint Crc32(ReadOnlySpan<byte> data)
     {
         uint crc = 0xFFFF_FFFFu;
         foreach (byte b in data)

@@ -22,8 +22,15 @@ internal static class TensorProtoConverter
             ?? throw new ModelFormatException(modelPath, $"tensor '{proto.Name}' has element type {OnnxDataType.Name(type)}, which Gaze does not support");
         long[] dims = proto.Dims.ToArray();
         if (dims.Any(d => d < 0)) throw new ModelFormatException(modelPath, $"tensor '{proto.Name}' has a negative dimension");
-        long count = dims.Aggregate(1L, (a, b) => a * b);
         long elementSize = ElementSize(storage);
+        // A hostile shape such as [2^32, 2^32] must not wrap around to a small count that matches no data.
+        long count = 1;
+        foreach (long d in dims)
+        {
+            if (d != 0 && count > long.MaxValue / elementSize / d)
+                throw new ModelFormatException(modelPath, $"tensor '{proto.Name}' has shape [{string.Join(",", dims)}], more values than any file can hold");
+            count *= d;
+        }
 
         byte[] bytes = proto.DataLocation == TensorProto.Types.DataLocation.External
             ? ReadExternal(proto, modelPath)
@@ -94,6 +101,11 @@ internal static class TensorProtoConverter
         }
     }
 
+    private static long ExternalNumber(StringStringEntryProto entry, TensorProto p, string modelPath) =>
+        long.TryParse(entry.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value)
+            ? value
+            : throw new ModelFormatException(modelPath, $"external data {entry.Key} '{entry.Value}' of tensor '{p.Name}' is not a whole number of bytes");
+
     private static byte[] ReadExternal(TensorProto p, string modelPath)
     {
         string? location = null;
@@ -103,21 +115,22 @@ internal static class TensorProtoConverter
             switch (entry.Key)
             {
                 case "location": location = entry.Value; break;
-                case "offset": offset = long.Parse(entry.Value, System.Globalization.CultureInfo.InvariantCulture); break;
-                case "length": length = long.Parse(entry.Value, System.Globalization.CultureInfo.InvariantCulture); break;
+                case "offset": offset = ExternalNumber(entry, p, modelPath); break;
+                case "length": length = ExternalNumber(entry, p, modelPath); break;
             }
         }
         if (string.IsNullOrEmpty(location))
             throw new ModelFormatException(modelPath, $"tensor '{p.Name}' is stored externally but names no file");
         string file = IO.ContainedPath.TryResolve(modelPath, location, out string? problem)
             ?? throw new ModelFormatException(modelPath, $"external data file '{location}' of tensor '{p.Name}' {problem}");
+        if (IO.FileKind.NonRegular(file) is { } kind)
+            throw new ModelFormatException(modelPath, $"external data file '{location}' of tensor '{p.Name}' is {kind}, not a data file");
         if (!File.Exists(file))
             throw new ModelFormatException(modelPath, $"external data file '{location}' of tensor '{p.Name}' not found (looked for {file})");
-        if (IO.FileKind.NonRegular(file) is { } other)
-            throw new ModelFormatException(modelPath, $"external data file '{location}' of tensor '{p.Name}' is {other}, not a regular file");
         using var stream = File.OpenRead(file);
         if (length < 0) length = stream.Length - offset;
-        if (offset < 0 || offset + length > stream.Length)
+        // Compared without adding, so that a huge offset or length cannot overflow past the check.
+        if (offset < 0 || length < 0 || offset > stream.Length || length > stream.Length - offset)
             throw new ModelFormatException(modelPath, $"external data file '{location}' is too short for tensor '{p.Name}' (truncated?)");
         var bytes = new byte[length];
         stream.Position = offset;
