@@ -26,7 +26,8 @@ public static class EvaluateCommand
         {
             data, model, count, seed,
         };
-        methodOptions.AddTo(command, withSmoothing: false);
+        // Evaluate has a --seed of its own (the data set's); the methods' valued options stay with explain and bench.
+        methodOptions.AddTo(command, withSmoothing: false, withValues: false);
         command.SetAction(parse => app.Execute(parse, context =>
         {
             string? folder = parse.GetValue(data);

@@ -50,6 +50,7 @@ public static class ExplainCommand
                 Layers = parse.GetValue(methodOptions.Layer),
                 AugSmooth = parse.GetValue(methodOptions.AugSmooth),
                 EigenSmooth = parse.GetValue(methodOptions.EigenSmooth),
+                Settings = methodOptions.Settings(parse),
                 Colormap = parse.GetValue(colormap)!,
                 Opacity = parse.GetValue(opacity),
                 BatchSize = parse.GetValue(batch),

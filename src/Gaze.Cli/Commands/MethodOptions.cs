@@ -30,7 +30,13 @@ public sealed class MethodOptions
         Layer = new Option<string?>(MethodOption.Layer.Name) { Description = MethodOption.Layer.Description, HelpName = "L1,L2" };
         AugSmooth = new Option<bool>(MethodOption.AugSmooth.Name) { Description = MethodOption.AugSmooth.Description };
         EigenSmooth = new Option<bool>(MethodOption.EigenSmooth.Name) { Description = MethodOption.EigenSmooth.Description };
+        Values = registry.Options.Where(o => o.ValueName is not null)
+            .Select(o => new Option<string?>(o.Name) { Description = o.Description, HelpName = o.ValueName })
+            .ToArray();
     }
+
+    /// <summary>The methods' valued options (<c>--steps</c>, <c>--baseline</c>, ...), one per option of the registry.</summary>
+    public IReadOnlyList<Option<string?>> Values { get; }
 
     /// <summary><c>--method</c>.</summary>
     public Option<string?> Method { get; }
@@ -44,15 +50,27 @@ public sealed class MethodOptions
     /// <summary><c>--eigen-smooth</c>.</summary>
     public Option<bool> EigenSmooth { get; }
 
-    /// <summary>Adds <c>--method</c>, <c>--layer</c> and, with <paramref name="withSmoothing"/>, the smoothing options to <paramref name="command"/>.</summary>
-    public void AddTo(Command command, bool withSmoothing)
+    /// <summary>
+    /// Adds <c>--method</c>, <c>--layer</c>, with <paramref name="withSmoothing"/> the smoothing options and with
+    /// <paramref name="withValues"/> the methods' valued options to <paramref name="command"/>.
+    /// </summary>
+    public void AddTo(Command command, bool withSmoothing, bool withValues = true)
     {
         command.Add(Method);
         command.Add(Layer);
+        if (withValues)
+        {
+            foreach (Option<string?> option in Values) command.Add(option);
+        }
         if (!withSmoothing) return;
         command.Add(AugSmooth);
         command.Add(EigenSmooth);
     }
+
+    /// <summary>The valued method options the user gave.</summary>
+    public MethodSettings Settings(ParseResult parse) => new(Values
+        .Where(option => parse.GetResult(option) is { Implicit: false })
+        .ToDictionary(option => option.Name, option => parse.GetValue(option) ?? ""));
 
     /// <summary>The chosen methods, by the registry's names (<c>all</c> for every one).</summary>
     /// <exception cref="Errors.InvalidOptionException">No or an unknown method.</exception>
@@ -62,11 +80,12 @@ public sealed class MethodOptions
     /// The one chosen method, checked against <c>--layer</c> (for commands without an <see cref="ExplanationRun"/>,
     /// which checks its own request).
     /// </summary>
-    /// <exception cref="Errors.InvalidOptionException">An unknown method, or <c>--layer</c> for a method without layers.</exception>
+    /// <exception cref="Errors.InvalidOptionException">An unknown method, an option it does not take, or a bad value.</exception>
     public AttributionMethod ParseSingle(ParseResult parse)
     {
         AttributionMethod method = registry.Get(parse.GetValue(Method) ?? "", Method.Name);
-        MethodRegistry.RequireApplicable([method], parse.GetValue(Layer) is null ? [] : [Layer.Name]);
-        return method;
+        MethodSettings settings = Settings(parse);
+        MethodRegistry.RequireApplicable([method], parse.GetValue(Layer) is null ? settings.Names : [Layer.Name, .. settings.Names]);
+        return method.Configure(settings);
     }
 }

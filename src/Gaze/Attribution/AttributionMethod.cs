@@ -22,6 +22,20 @@ public abstract class AttributionMethod
     /// <summary>The method-specific options it takes (e.g. <see cref="MethodOption.Layer"/>).</summary>
     public virtual IReadOnlyList<MethodOption> Options => [];
 
+    /// <summary>
+    /// This method with the values the user gave for its options (<see cref="Options"/>); methods without valued
+    /// options return themselves. Called before any image is read, so that a bad value is an error at once.
+    /// </summary>
+    /// <exception cref="Errors.InvalidOptionException">A value the method cannot use (names the option).</exception>
+    public virtual AttributionMethod Configure(MethodSettings settings) => this;
+
+    /// <summary>
+    /// The network passes one image costs beyond the first forward pass, as the method batches them (e.g. 64
+    /// forward and backward passes in batches of 32 for Integrated Gradients); null for methods of a fixed few passes.
+    /// The benchmark times these passes alone, as the yardstick of the method's overhead.
+    /// </summary>
+    public virtual RequiredRuns? RunsPerImage => null;
+
     /// <summary>Whether the method works on target layers (and so needs <see cref="AttributionContext.Layers"/>).</summary>
     public bool UsesLayers => Options.Contains(MethodOption.Layer);
 

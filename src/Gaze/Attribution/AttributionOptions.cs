@@ -28,6 +28,12 @@ public sealed record AttributionOptions
     public TensorLayout InputLayout { get; init; } = TensorLayout.NCHW;
 
     /// <summary>
+    /// How images become the model's input tensors, for methods that make reference inputs (a black image through
+    /// the model's own preprocessing, an image file as baseline); null means the defaults of <see cref="ModelInput"/>.
+    /// </summary>
+    public ModelInput? Input { get; init; }
+
+    /// <summary>
     /// Score perturbations (forward only) with ONNX Runtime, which runs convolutions faster than libtorch on CPU;
     /// false keeps all work on Gaze's own graph. The maps agree either way, up to floating-point rounding.
     /// </summary>

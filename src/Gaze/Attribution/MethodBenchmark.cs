@@ -49,7 +49,7 @@ public static class MethodBenchmark
         using var scope = NewDisposeScope();
         image ??= NoiseImage(model.Input.Size.Width, model.Input.Size.Height);
         Tensor input = new ImagePreprocessor(model.Input).Preprocess(Enumerable.Repeat(image, batch).ToList());
-        using var explainer = new Explainer(model.Graph, layers, new AttributionOptions { InputLayout = model.Input.Layout });
+        using var explainer = new Explainer(model.Graph, layers, new AttributionOptions { InputLayout = model.Input.Layout, Input = model.Input });
         return Measure(explainer, method, input, iterations, cancellationToken);
     }
 

@@ -43,11 +43,15 @@ public sealed record ExplanationRequest
     /// <summary>Write into a non-empty <see cref="OutputDirectory"/>.</summary>
     public bool Overwrite { get; init; }
 
+    /// <summary>Values of the methods' own options (<c>--steps</c>, <c>--baseline</c>, ...), read by the methods that take them.</summary>
+    public MethodSettings Settings { get; init; } = MethodSettings.None;
+
     /// <summary>The method-specific options the request sets, by command-line name, for the applicability check.</summary>
     public IEnumerable<string> GivenMethodOptions()
     {
         if (Layers is not null) yield return MethodOption.Layer.Name;
         if (AugSmooth) yield return MethodOption.AugSmooth.Name;
         if (EigenSmooth) yield return MethodOption.EigenSmooth.Name;
+        foreach (string name in Settings.Names) yield return name;
     }
 }

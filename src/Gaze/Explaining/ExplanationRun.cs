@@ -23,6 +23,7 @@ public sealed class ExplanationRun : IDisposable
 
     private readonly LoadedModel model;
     private readonly ExplanationRequest request;
+    private readonly IReadOnlyList<AttributionMethod> methods;
     private readonly TargetSelection targets;
     private readonly IReadOnlyList<string> layers;
     private readonly ImagePreprocessor preprocessor;
@@ -42,6 +43,7 @@ public sealed class ExplanationRun : IDisposable
         HeatmapRenderer.ValidateOpacity(request.Opacity);
         this.model = model;
         this.request = request;
+        methods = request.Methods.Select(m => m.Configure(request.Settings)).ToArray();
         layers = request.Methods.Any(m => m.UsesLayers) ? model.ResolveLayers(request.Layers) : [];
         targets = TargetSelection.Parse(request.Target, model.Labels, model.ClassCount);
         preprocessor = new ImagePreprocessor(model.Input);
@@ -51,6 +53,7 @@ public sealed class ExplanationRun : IDisposable
             AugSmooth = request.AugSmooth,
             EigenSmooth = request.EigenSmooth,
             InputLayout = model.Input.Layout,
+            Input = model.Input,
         });
     }
 
@@ -63,7 +66,7 @@ public sealed class ExplanationRun : IDisposable
     /// <summary>The settings as results.json records them.</summary>
     public ExplanationSettings Settings => new()
     {
-        Methods = request.Methods.Select(m => m.Name).ToList(),
+        Methods = methods.Select(m => m.Name).ToList(),
         Target = targets.Text,
         Layers = layers,
         Colormap = request.Colormap.ToLowerInvariant(),
@@ -194,7 +197,7 @@ public sealed class ExplanationRun : IDisposable
             failed[i] = true;
         }
 
-        foreach (AttributionMethod method in request.Methods)
+        foreach (AttributionMethod method in methods)
         {
             for (int rank = 0; rank < targets.Count; rank++)
             {
@@ -221,12 +224,33 @@ public sealed class ExplanationRun : IDisposable
                         Fail(i);
                         continue;
                     }
+                    InputAttribution? attribution = Attribution(explanation, method, i);
+                    if (attribution is not null && !attribution.Values.All(float.IsFinite))
+                    {
+                        Fail(i);
+                        continue;
+                    }
                     int target = explanation.Targets[i];
-                    imageWriters[i]!.Add(method.Name, target, model.LabelOf(target), method.UsesLayers ? layers : [], heatmap, raw, milliseconds);
+                    imageWriters[i]!.Add(method.Name, target, model.LabelOf(target), method.UsesLayers ? layers : [], heatmap, raw, milliseconds, attribution);
                 }
             }
         }
         return failed.Count(f => f);
+    }
+
+    /// <summary>Image <paramref name="index"/>'s attribution in the input tensor space, with its figures, for pixel methods; null for CAMs.</summary>
+    private InputAttribution? Attribution(Explanation explanation, AttributionMethod method, int index)
+    {
+        if (explanation.Attributions is not { } all) return null;
+        using var scope = NewDisposeScope();
+        Tensor one = all[index].to(ScalarType.Float32).contiguous();
+        var (channels, height, width) = ((int)one.shape[0], (int)one.shape[1], (int)one.shape[2]);
+        float[] values = one.data<float>().ToArray();
+        RgbImage? gradient = method.Needs.HasFlag(MethodNeeds.InputGradients) && channels is 1 or 3
+            ? GradientPicture.Render(values, channels, height, width, reversed: model.Input.Channels == ChannelOrder.BGR)
+            : null;
+        return new InputAttribution(values, channels, height, width, gradient,
+            explanation.Figures.ToDictionary(f => f.Key, f => f.Value[index]));
     }
 
     private static bool InUnitRange(float[] values)

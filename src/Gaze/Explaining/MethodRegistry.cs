@@ -1,5 +1,6 @@
 using Gaze.Attribution;
 using Gaze.Attribution.Cam;
+using Gaze.Attribution.Pixel;
 using Gaze.Errors;
 
 namespace Gaze.Explaining;
@@ -35,6 +36,9 @@ public sealed class MethodRegistry
         new CamAttribution(new AblationCam(), "Ablation-CAM: channels weighted by the score drop when ablated (Desai and Ramaswamy, WACV 2020)"),
         new CamAttribution(new EigenCam(), "Eigen-CAM: first principal component of the activations (Muhammad and Yeasin, IJCNN 2020)"),
         new CamAttribution(new EigenGradCam(), "EigenGrad-CAM: first principal component of gradients times activations"),
+        new Saliency(),
+        new Gradient(),
+        new GradientXInput(),
     ]);
 
     /// <summary>The methods, in order.</summary>

@@ -33,6 +33,23 @@ public sealed record ExplanationResult
     [JsonPropertyName("overlay")]
     public required string Overlay { get; init; }
 
+    /// <summary>
+    /// Pixel methods: the attribution in the model's input tensor space (<c>.npy</c>, float32, [C,H,W], unnormalised);
+    /// omitted for CAMs.
+    /// </summary>
+    [JsonPropertyName("attribution")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Attribution { get; init; }
+
+    /// <summary>Gradient-like pixel methods: the signed gradient picture (PNG, the model's input size); omitted otherwise.</summary>
+    [JsonPropertyName("gradient")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Gradient { get; init; }
+
+    /// <summary>Method figures by name, written as fields of their own (e.g. <c>completeness_gap</c>, <c>delta</c>).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, object>? Figures { get; init; }
+
     /// <summary>How long the method took for this image and target, in milliseconds.</summary>
     [JsonPropertyName("milliseconds")]
     public required double Milliseconds { get; init; }

@@ -263,13 +263,14 @@ public sealed class ExplanationWriter
     }
 
     /// <summary>Appends a written explanation and the picture the report shows for it.</summary>
-    internal void Record(ImageState state, ExplanationResult explanation, EmbeddedImage picture)
+    internal void Record(ImageState state, ExplanationResult explanation, EmbeddedImage picture, EmbeddedImage? gradientPicture = null)
     {
         lock (gate)
         {
             EnsureOpen();
             state.Explanations.Add(explanation);
             pictures.SetOverlay(explanation.Overlay, picture);
+            if (gradientPicture is not null) pictures.SetOverlay(explanation.Gradient!, gradientPicture);
         }
     }
 

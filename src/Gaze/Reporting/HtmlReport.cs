@@ -244,6 +244,13 @@ public static class HtmlReport
             output.Write(picture.ToDataUri());
             output.Write("\">");
         }
+        // Pixel methods' signed gradient picture sits under their overlay, at the model's input size.
+        if (explanation.Gradient is { } gradientPath && pictures.Overlay(gradientPath) is { } gradient)
+        {
+            output.Write($"<img class=\"gradient\" width=\"{gradient.Width}\" height=\"{gradient.Height}\" alt=\"{Escape(alt)}, signed gradient\" title=\"{Escape(gradientPath)}\" src=\"");
+            output.Write(gradient.ToDataUri());
+            output.Write("\">");
+        }
         output.Write($"<figcaption>{Milliseconds(explanation.Milliseconds)} &middot; {Escape(string.Join(", ", explanation.Layers))}</figcaption></figure>");
     }
 
@@ -309,6 +316,7 @@ public static class HtmlReport
         table.timings td { text-align: right; font-variant-numeric: tabular-nums; }
         img.thumbnail { display: block; max-width: 160px; height: auto; margin-bottom: 6px; border-radius: 3px; }
         img.overlay { display: block; width: 224px; height: auto; border-radius: 3px; }
+        img.gradient { display: block; width: 224px; height: auto; border-radius: 3px; margin-top: 4px; image-rendering: pixelated; }
         figure { margin: 0 0 8px; }
         figcaption { font-size: 0.85em; margin-top: 3px; font-variant-numeric: tabular-nums; }
         .path { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.85em; overflow-wrap: anywhere; }

@@ -37,12 +37,13 @@ public sealed class ImageExplanationWriter
     /// <param name="heatmap">The normalised map, values in [0, 1], covering the whole image; another size than the image's is resized bilinearly.</param>
     /// <param name="raw">The raw map at the layer's resolution, or null (e.g. when several layers were averaged).</param>
     /// <param name="milliseconds">The method's time for this image and target.</param>
+    /// <param name="attribution">A pixel method's attribution, written as <c>-attribution.npy</c> (and its gradient picture as <c>-gradient.png</c>), or null.</param>
     /// <returns>The entry as it will appear in <c>results.json</c>.</returns>
     /// <exception cref="ArgumentException">The heatmap has a value outside [0, 1] (or NaN), the target is negative or the time is not a finite, non-negative number.</exception>
     /// <exception cref="Errors.OutputFileException">A file cannot be written.</exception>
     /// <exception cref="InvalidOperationException">The run was finished already.</exception>
     public ExplanationResult Add(string method, int target, string label, IReadOnlyList<string> layers,
-        Heatmap heatmap, Heatmap? raw, double milliseconds)
+        Heatmap heatmap, Heatmap? raw, double milliseconds, InputAttribution? attribution = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentOutOfRangeException.ThrowIfNegative(target);
@@ -67,6 +68,13 @@ public sealed class ImageExplanationWriter
         if (raw is not null) NpyFile.Write(FullPath(rawPath!), raw.Values, raw.Height, raw.Width);
         var overlay = HeatmapRenderer.Overlay(image, fitted, run.Colormap, run.Settings.Opacity);
         ImageEncoder.Write(FullPath(overlayPath), overlay);
+        string? attributionPath = attribution is null ? null : stem + "-attribution.npy";
+        string? gradientPath = attribution?.GradientPicture is null ? null : stem + "-gradient.png";
+        if (attribution is not null)
+        {
+            NpyFile.Write(FullPath(attributionPath!), attribution.Values, [attribution.Channels, attribution.Height, attribution.Width]);
+            if (attribution.GradientPicture is { } gradient) ImageEncoder.Write(FullPath(gradientPath!), gradient);
+        }
 
         // Small overlays go into the report as the very file; large ones as a shrunk copy kept in memory.
         var (width, height) = ReportImageSize.Fit(overlay.Width, overlay.Height, HtmlReport.OverlayMaxSide);
@@ -83,9 +91,15 @@ public sealed class ImageExplanationWriter
             Heatmap = heatmapPath,
             Raw = rawPath,
             Overlay = overlayPath,
+            Attribution = attributionPath,
+            Gradient = gradientPath,
+            Figures = attribution is { Figures.Count: > 0 } ? attribution.Figures.ToDictionary(f => f.Key, f => (object)f.Value) : null,
             Milliseconds = milliseconds,
         };
-        run.Record(state, explanation, picture);
+        EmbeddedImage? gradientPicture = gradientPath is null
+            ? null
+            : EmbeddedImage.FromFile("image/png", attribution!.Width, attribution.Height, FullPath(gradientPath));
+        run.Record(state, explanation, picture, gradientPicture);
         return explanation;
     }
 
