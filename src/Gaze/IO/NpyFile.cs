@@ -12,7 +12,7 @@ namespace Gaze.IO;
 /// <remarks>
 /// Writes little-endian float32 (<c>&lt;f4</c>) in C order, format 1.0, with the same header bytes as
 /// <c>numpy.save</c> (data aligned to 64 bytes). Reads formats 1.0, 2.0 and 3.0 in C order with dtype
-/// <c>&lt;f4</c>, <c>&lt;f8</c> or <c>|u1</c> (converted to float).
+/// <c>&lt;f4</c>, <c>&lt;f8</c>, <c>&lt;f2</c> or <c>|u1</c> (converted to float).
 /// </remarks>
 public static class NpyFile
 {
@@ -97,8 +97,9 @@ public static class NpyFile
         {
             "<f4" => 4,
             "<f8" => 8,
+            "<f2" => 2,
             "|u1" => 1,
-            _ => throw new DataFormatException(path, $"unsupported dtype '{descr}'; Gaze reads '<f4', '<f8' and '|u1'"),
+            _ => throw new DataFormatException(path, $"unsupported dtype '{descr}'; Gaze reads '<f4', '<f8', '<f2' and '|u1'"),
         };
 
         long count;
@@ -129,6 +130,9 @@ public static class NpyFile
                 break;
             case 8:
                 for (int i = 0; i < data.Length; i++) data[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(source[(8 * i)..]);
+                break;
+            case 2:
+                for (int i = 0; i < data.Length; i++) data[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(source[(2 * i)..]);
                 break;
             default:
                 for (int i = 0; i < data.Length; i++) data[i] = source[i];

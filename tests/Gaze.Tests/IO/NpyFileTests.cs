@@ -99,7 +99,7 @@ public class NpyFileTests
     }
 
     [Fact]
-    public void Reads_float64_and_uint8_as_float()
+    public void Reads_float64_float16_and_uint8_as_float()
     {
         using var directory = new TempDirectory();
         string doubles = directory.File("f8.npy");
@@ -112,6 +112,11 @@ public class NpyFileTests
         var array = NpyFile.Read(bytes);
         Assert.Equal([2, 2], array.Shape);
         Assert.Equal([0f, 1f, 254f, 255f], array.Data);
+
+        string halves = directory.File("f2.npy");
+        File.WriteAllBytes(halves, NpyBytes("{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }",
+            new[] { (Half)0.5, (Half)(-2.25), (Half)65504 }.SelectMany(h => BitConverter.GetBytes(h)).ToArray()));
+        Assert.Equal([0.5f, -2.25f, 65504f], NpyFile.Read(halves).Data);
     }
 
     [Theory]
