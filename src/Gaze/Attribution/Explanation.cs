@@ -29,7 +29,10 @@ public sealed class Explanation : IDisposable
     /// <summary>The class explained for each image.</summary>
     public IReadOnlyList<int> Targets { get; }
 
-    /// <summary>Per target layer, the raw maps [N,h,w] at the layer's resolution (CAM methods: after the method's ReLU); empty for others.</summary>
+    /// <summary>
+    /// Per target layer, the raw maps [N,h,w] at the layer's resolution (CAM methods: after the method's ReLU; Guided
+    /// Grad-CAM: its Grad-CAM maps); empty for others.
+    /// </summary>
     public IReadOnlyList<Tensor> RawMaps { get; init; } = [];
 
     /// <summary>Full attributions [N,C,H,W] in the input's space, for pixel methods; null otherwise.</summary>

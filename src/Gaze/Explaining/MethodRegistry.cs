@@ -39,6 +39,9 @@ public sealed class MethodRegistry
         new Saliency(),
         new Gradient(),
         new GradientXInput(),
+        new GuidedBackprop(),
+        new Deconvnet(),
+        new GuidedGradCam(),
     ]);
 
     /// <summary>The methods, in order.</summary>

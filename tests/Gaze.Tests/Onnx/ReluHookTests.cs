@@ -54,6 +54,26 @@ public sealed class ReluHookTests
         Assert.True(plain.Output.Equals(guided.Output));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Deconvnet_passes_the_positive_part_of_every_gradient_whatever_the_input(bool clip)
+    {
+        using var dir = new TempDirectory();
+        using var graph = OnnxGraph.Load(Model(dir, clip));
+        using var scope = NewDisposeScope();
+        // The same samples: inactive, active and (for Clip) saturated units all pass ReLU(dS/dr) = (1, 0, 0.5).
+        var x = tensor(new float[] { 0, 0, 0.2f, 0.5f, 1, 0, 0, 0 }).reshape(2, 4);
+        var w1 = tensor(W1).reshape(4, 3);
+        var upstream = tensor(W2).reshape(3, 1).t();
+
+        using var run = graph.Run(x, new RunOptions { InputGradient = true, ReluBackward = ReluBackward.Deconvnet });
+        var gradient = Gradients.Of(run.Output.sum(), run.Inputs[0]);
+
+        var expected = upstream.clamp_min(0).expand(2, 3).matmul(w1.t());
+        Assert.True(gradient.allclose(expected), gradient.ToString(TorchSharp.TensorStringStyle.Julia));
+    }
+
     [Fact]
     public void The_hook_sees_input_gradient_and_the_standard_gradient()
     {

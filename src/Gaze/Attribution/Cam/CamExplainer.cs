@@ -74,7 +74,12 @@ public sealed class CamExplainer : IDisposable
     /// Like <see cref="Explain(Tensor, IReadOnlyList{int}, CamMethod)"/> for an NCHW batch, with the targets picked
     /// from the scores of the unmodified input's forward pass.
     /// </summary>
-    internal Explanation ExplainChannelsFirst(Tensor input, TargetRequest targets, CamMethod method)
+    /// <param name="input">The batch, channels first.</param>
+    /// <param name="targets">Which class to explain for each image.</param>
+    /// <param name="method">The CAM.</param>
+    /// <param name="smoothing">False ignores the eigen and augmentation smoothing of <see cref="Options"/>: options
+    /// apply only to the methods that take them, and a method built on a CAM may not (Guided Grad-CAM).</param>
+    internal Explanation ExplainChannelsFirst(Tensor input, TargetRequest targets, CamMethod method, bool smoothing = true)
     {
         using var scope = NewDisposeScope();
         IReadOnlyList<Tensor> raw;
@@ -82,9 +87,9 @@ public sealed class CamExplainer : IDisposable
         Tensor scores;
         IReadOnlyList<int> resolved;
         LastGradientPath = null;
-        if (!Options.AugSmooth)
+        if (!smoothing || !Options.AugSmooth)
         {
-            (raw, scores, resolved) = ChannelsFirstRawMaps(input, targets, method);
+            (raw, scores, resolved) = ChannelsFirstRawMaps(input, targets, method, smoothing && Options.EigenSmooth);
             heatmaps = CamPostprocessing.Heatmaps(raw, input.shape[2], input.shape[3]);
         }
         else
@@ -107,12 +112,12 @@ public sealed class CamExplainer : IDisposable
     public IReadOnlyList<Tensor> RawMaps(Tensor input, IReadOnlyList<int> targets, CamMethod method)
     {
         using var scope = NewDisposeScope();
-        var (raw, _, _) = ChannelsFirstRawMaps(scorers.ToChannelsFirst(input), TargetRequest.Classes(targets), method);
+        var (raw, _, _) = ChannelsFirstRawMaps(scorers.ToChannelsFirst(input), TargetRequest.Classes(targets), method, Options.EigenSmooth);
         foreach (Tensor map in raw) map.MoveToOuterDisposeScope();
         return raw;
     }
 
-    private (IReadOnlyList<Tensor> Raw, Tensor Scores, IReadOnlyList<int> Targets) ChannelsFirstRawMaps(Tensor input, TargetRequest targets, CamMethod method)
+    private (IReadOnlyList<Tensor> Raw, Tensor Scores, IReadOnlyList<int> Targets) ChannelsFirstRawMaps(Tensor input, TargetRequest targets, CamMethod method, bool eigenSmooth)
     {
         using var scope = NewDisposeScope();
         using LayerRun run = layerRuns.Run(scorers.ToModelLayout(input), method.NeedsGradients);
@@ -144,7 +149,7 @@ public sealed class CamExplainer : IDisposable
                 ClassifierWeights = method.Needs.HasFlag(CamSignals.ClassifierWeights)
                     ? ClassifierHead.WeightsAfter(graph, layers[i]) : null,
             };
-            maps[i] = method.RawMap(signals, Options.EigenSmooth).MoveToOuterDisposeScope();
+            maps[i] = method.RawMap(signals, eigenSmooth).MoveToOuterDisposeScope();
         }
         return (maps, run.Scores.detach().MoveToOuterDisposeScope(), resolved);
     }
@@ -159,7 +164,7 @@ public sealed class CamExplainer : IDisposable
         Tensor input, TargetRequest targets, CamMethod method)
     {
         (bool Flip, double Brightness)[] augmentations = [(false, 0.9), (false, 1.0), (false, 1.1), (true, 0.9), (true, 1.0), (true, 1.1)];
-        var (unmodified, scores, resolved) = ChannelsFirstRawMaps(input, targets, method);
+        var (unmodified, scores, resolved) = ChannelsFirstRawMaps(input, targets, method, Options.EigenSmooth);
         TargetRequest fixedTargets = TargetRequest.Classes(resolved);
         var rawSums = new Tensor?[layers.Count];
         Tensor? heatSum = null;
@@ -169,7 +174,7 @@ public sealed class CamExplainer : IDisposable
             if (flip) augmented = augmented.flip(3);
             IReadOnlyList<Tensor> raw = (flip, brightness) == (false, 1.0)
                 ? unmodified
-                : ChannelsFirstRawMaps(augmented, fixedTargets, method).Raw;
+                : ChannelsFirstRawMaps(augmented, fixedTargets, method, Options.EigenSmooth).Raw;
             Tensor heat = CamPostprocessing.Heatmaps(raw, input.shape[2], input.shape[3]);
             if (flip)
             {

@@ -21,4 +21,10 @@ public static class ReluBackward
     /// was positive.
     /// </summary>
     public static ReluBackwardHook Guided { get; } = (_, _, standard) => standard.clamp_min(0);
+
+    /// <summary>
+    /// The deconvnet's rectification (Zeiler and Fergus 2014): pass the positive part of the arriving gradient,
+    /// whatever the input's sign (a saturated Clip passes it too).
+    /// </summary>
+    public static ReluBackwardHook Deconvnet { get; } = (_, gradOutput, _) => gradOutput.clamp_min(0);
 }

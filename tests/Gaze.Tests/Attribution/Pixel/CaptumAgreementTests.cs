@@ -27,6 +27,8 @@ public sealed class CaptumAgreementTests
         { "puppy-and-kitten", "images/puppy-and-kitten.jfif", 222, "saliency", 0.999 },
         { "cat-and-dog", "images/cat-and-dog.png", 243, "gradient-x-input", 0.999 },
         { "puppy-and-kitten", "images/puppy-and-kitten.jfif", 222, "gradient-x-input", 0.999 },
+        { "cat-and-dog", "images/cat-and-dog.png", 243, "guided-backprop", 0.999 },
+        { "puppy-and-kitten", "images/puppy-and-kitten.jfif", 222, "guided-backprop", 0.999 },
     };
 
     [Theory]
