@@ -39,6 +39,8 @@ public sealed class MethodRegistry
         new Saliency(),
         new Gradient(),
         new GradientXInput(),
+        new Occlusion(),
+        new Rise(),
     ]);
 
     /// <summary>The methods, in order.</summary>
