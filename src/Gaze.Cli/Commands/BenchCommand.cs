@@ -166,6 +166,8 @@ public static class BenchCommand
                 method_to_onnxruntime_forward = result.Method.Median / result.OnnxRuntimeForward.Median,
                 method_to_forward = result.Method.Median / result.Forward.Median,
                 required_runs_ms = Json(result.RequiredRuns),
+                required_runs = result.RunsPerImage is { } runs ? new { inputs = runs.Inputs, batch = runs.BatchSize, backward = runs.Backward } : null,
+                method_to_required_runs = result.RequiredRuns is { } timed ? result.Method.Median / timed.Median : (double?)null,
                 channels = result.Channels,
                 scoring_engine = AttributionOptions.Default.ScoreWithOnnxRuntime ? "onnxruntime" : "gaze",
             }));
@@ -179,7 +181,12 @@ public static class BenchCommand
         Row("ONNX Runtime forward", result.OnnxRuntimeForward);
         Row("forward+backward", result.ForwardBackward);
         Row(method.Name, result.Method);
-        if (result.RequiredRuns is { } required) Row($"{result.Channels} scoring runs it needs", required);
+        if (result.RequiredRuns is { } required)
+        {
+            Row(result.RunsPerImage is { } runs
+                ? $"{runs.Inputs} {(runs.Backward ? "forward+backward" : "forward")} passes it needs per image"
+                : $"{result.Channels} scoring runs it needs", required);
+        }
         context.Console.Write(grid);
         foreach (string note in result.Notes) context.Note(note);
         return ExitCodes.Success;

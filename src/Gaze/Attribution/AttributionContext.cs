@@ -47,6 +47,13 @@ public sealed class AttributionContext : IDisposable
     public Tensor InputScores(Tensor inputs, int target) => Scorers.InputScore(inputs, target);
 
     /// <summary>
+    /// The pre-softmax scores [B,classes] of a batch of NCHW inputs, forward only, on the engine that
+    /// <see cref="InputScores(Tensor, int)"/> uses, so that a method's reference scores and its perturbed scores
+    /// round alike.
+    /// </summary>
+    public Tensor Scores(Tensor inputs) => Scorers.InputScores(inputs);
+
+    /// <summary>
     /// One forward and backward pass: the scores [N,classes] of <paramref name="input"/> (NCHW), the targets resolved
     /// from them, and the gradient [N,C,H,W] of each image's target score with respect to its input.
     /// </summary>

@@ -32,9 +32,13 @@ public abstract class AttributionMethod
     /// <summary>
     /// The network passes one image costs beyond the first forward pass, as the method batches them (e.g. 64
     /// forward and backward passes in batches of 32 for Integrated Gradients); null for methods of a fixed few passes.
-    /// The benchmark times these passes alone, as the yardstick of the method's overhead.
+    /// The benchmark times these passes alone, as the yardstick of the method's overhead. A method rather than a
+    /// property because the count can depend on the input's size (occlusion's windows) and the batch on the context.
     /// </summary>
-    public virtual RequiredRuns? RunsPerImage => null;
+    /// <param name="context">The context the method runs in (its <see cref="AttributionOptions.BatchSize"/>).</param>
+    /// <param name="height">The input's height in pixels.</param>
+    /// <param name="width">The input's width in pixels.</param>
+    public virtual RequiredRuns? RunsPerImage(AttributionContext context, long height, long width) => null;
 
     /// <summary>Whether the method works on target layers (and so needs <see cref="AttributionContext.Layers"/>).</summary>
     public bool UsesLayers => Options.Contains(MethodOption.Layer);

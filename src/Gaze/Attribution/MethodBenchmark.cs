@@ -13,15 +13,20 @@ namespace Gaze.Attribution;
 /// <param name="Method">The method's whole computation, as <see cref="Explainer"/> runs it.</param>
 /// <param name="OnnxRuntimeForward">ONNX Runtime's forward pass of the same batch (the yardstick of the engine's speed).</param>
 /// <param name="RequiredRuns">
-/// For methods that score perturbations of a layer's channels, the forward runs they need on the engine they score
-/// with: one per channel on the whole network (input scoring, Score-CAM) or on the part after the layer (layer
-/// scoring, Ablation-CAM), in the method's batches; else null.
+/// The network passes the method needs beyond its first forward pass, alone: for methods that state them
+/// (<see cref="AttributionMethod.RunsPerImage"/>, e.g. occlusion's windows) those passes on copies of the input, in
+/// the method's batches, forward only on the engine perturbations are scored with or forward and backward; for
+/// methods that score perturbations of a layer's channels one forward run per channel on the whole network (input
+/// scoring, Score-CAM) or on the part after the layer (layer scoring, Ablation-CAM); else null.
 /// </param>
 /// <param name="Channels">The first target layer's channel count, or null for methods without layers.</param>
 public sealed record MethodBenchmarkResult(Timing Forward, Timing ForwardBackward, Timing Method, Timing OnnxRuntimeForward, Timing? RequiredRuns, long? Channels)
 {
     /// <summary>The notes of the method's explanations (see <see cref="Explanation.Notes"/>), e.g. which engine ran which part.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The passes per image that <see cref="RequiredRuns"/> timed, for methods that state them; else null.</summary>
+    public RequiredRuns? RunsPerImage { get; init; }
 }
 
 /// <summary>Times an explanation method against the network's own forward and backward passes.</summary>
@@ -98,28 +103,42 @@ public static class MethodBenchmark
             onnxRuntime.Run,
         };
         int batchSize = context.Options.BatchSize;
-        if (channels is long k && method.Needs.HasFlag(MethodNeeds.InputScoring))
+        RequiredRuns? runs = method.RunsPerImage(context, channelsFirst.shape[2], channelsFirst.shape[3]);
+        if (runs is { Backward: true })
         {
-            actions.Add(() => ScoreCopies(k, input.shape[0], batchSize, b => context.InputScores(RepeatFirst(channelsFirst, b), targets[0])));
+            actions.Add(() => RunCopies(runs.Inputs, input.shape[0], runs.BatchSize,
+                b => context.InputGradients(RepeatFirst(channelsFirst, b), TargetRequest.Classes(Enumerable.Repeat(targets[0], (int)b).ToArray()))));
+        }
+        else if (runs is not null)
+        {
+            actions.Add(() => RunCopies(runs.Inputs, input.shape[0], runs.BatchSize, b => context.InputScores(RepeatFirst(channelsFirst, b), targets[0])));
+        }
+        else if (channels is long k && method.Needs.HasFlag(MethodNeeds.InputScoring))
+        {
+            actions.Add(() => RunCopies(k, input.shape[0], batchSize, b => context.InputScores(RepeatFirst(channelsFirst, b), targets[0])));
         }
         else if (channels is long kl && activations is not null && method.Needs.HasFlag(MethodNeeds.LayerScoring))
         {
             var score = context.Scorers.LayerScore(layer!, channelsFirst);
-            actions.Add(() => ScoreCopies(kl, input.shape[0], batchSize, b => score(0, RepeatFirst(activations, b), targets[0])));
+            actions.Add(() => RunCopies(kl, input.shape[0], batchSize, b => score(0, RepeatFirst(activations, b), targets[0])));
         }
         Timing[] timings = Timing.Interleaved(iterations, [.. actions], cancellationToken);
-        return new MethodBenchmarkResult(timings[0], timings[1], timings[2], timings[3], timings.Length > 4 ? timings[4] : null, channels) { Notes = notes };
+        return new MethodBenchmarkResult(timings[0], timings[1], timings[2], timings[3], timings.Length > 4 ? timings[4] : null, channels)
+        {
+            Notes = notes,
+            RunsPerImage = runs,
+        };
     }
 
-    /// <summary>Scores <paramref name="channels"/> copies per image, <paramref name="batchSize"/> at a time.</summary>
-    private static void ScoreCopies(long channels, long images, int batchSize, Func<long, Tensor> score)
+    /// <summary>Runs <paramref name="copies"/> copies per image, <paramref name="batchSize"/> at a time (the tensors a run returns are freed).</summary>
+    private static void RunCopies(long copies, long images, int batchSize, Action<long> run)
     {
         for (long image = 0; image < images; image++)
         {
-            for (long start = 0; start < channels; start += batchSize)
+            for (long start = 0; start < copies; start += batchSize)
             {
                 using var inner = NewDisposeScope();
-                score(Math.Min(batchSize, channels - start));
+                run(Math.Min(batchSize, copies - start));
             }
         }
     }

@@ -31,9 +31,16 @@ internal sealed class PerturbationScorers(OnnxGraph graph, AttributionOptions op
     public Tensor InputScore(Tensor inputs, int target)
     {
         using var scope = NewDisposeScope();
-        if (InputScorer() is { } runtime) return runtime.Scores(ToModelLayout(inputs)).select(1, target).MoveToOuterDisposeScope();
+        return InputScores(inputs).select(1, target).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The pre-softmax scores [B,classes] of a batch of NCHW inputs.</summary>
+    public Tensor InputScores(Tensor inputs)
+    {
+        using var scope = NewDisposeScope();
+        if (InputScorer() is { } runtime) return runtime.Scores(ToModelLayout(inputs)).MoveToOuterDisposeScope();
         using GraphRun run = graph.Run(ToModelLayout(inputs));
-        return run.Scores.select(1, target).MoveToOuterDisposeScope();
+        return run.Scores.detach().MoveToOuterDisposeScope();
     }
 
     /// <summary>

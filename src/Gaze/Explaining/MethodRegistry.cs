@@ -42,6 +42,8 @@ public sealed class MethodRegistry
         new GuidedBackprop(),
         new Deconvnet(),
         new GuidedGradCam(),
+        new Occlusion(),
+        new Rise(),
     ]);
 
     /// <summary>The methods, in order.</summary>

@@ -28,6 +28,18 @@ public static class PixelMaps
         return Scale(attributions.mean([1]).clamp_min(0)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Per pixel the mean over channels above the image's smallest, scaled into [0,1]: for maps that are positive
+    /// everywhere with a floor that carries no information (RISE's expected score of masks that keep a pixel by
+    /// chance), shown from their minimum as the RISE paper shows its maps.
+    /// </summary>
+    public static Tensor AboveFloor(Tensor attributions)
+    {
+        using var scope = NewDisposeScope();
+        Tensor maps = attributions.mean([1]);
+        return Scale(maps - maps.flatten(1).amin([1]).reshape(-1, 1, 1)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The explanation of a pixel method whose heatmaps are <see cref="Magnitude"/> of its attributions.</summary>
     /// <param name="attributions">[N,C,H,W] in the input tensor's space; the explanation takes them over.</param>
     /// <param name="scores">[N,classes] of the forward pass on the unmodified input; taken over.</param>
