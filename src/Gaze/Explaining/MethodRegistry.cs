@@ -39,6 +39,9 @@ public sealed class MethodRegistry
         new Saliency(),
         new Gradient(),
         new GradientXInput(),
+        new IntegratedGradients(),
+        new SmoothGrad(),
+        new VarGrad(),
     ]);
 
     /// <summary>The methods, in order.</summary>
