@@ -44,6 +44,9 @@ public sealed class MethodRegistry
         new GuidedGradCam(),
         new Occlusion(),
         new Rise(),
+        new IntegratedGradients(),
+        new SmoothGrad(),
+        new VarGrad(),
     ]);
 
     /// <summary>The methods, in order.</summary>
