@@ -70,7 +70,8 @@ public sealed class IntegratedGradients : AttributionMethod
     /// default 32 here: the method meets its context only when it runs); two forward passes, of the input and of the
     /// baseline, come on top.
     /// </summary>
-    public override RequiredRuns? RunsPerImage => new(Steps, AttributionOptions.Default.BatchSize, Backward: true);
+    public override RequiredRuns? RunsPerImage(AttributionContext context, long height, long width) =>
+        new(Steps, context.Options.BatchSize, Backward: true);
 
     /// <inheritdoc />
     public override AttributionMethod Configure(MethodSettings settings)

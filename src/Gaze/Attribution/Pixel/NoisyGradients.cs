@@ -47,7 +47,8 @@ public abstract class NoisyGradients : AttributionMethod
     /// <see cref="Samples"/> forward and backward passes, in batches of <see cref="AttributionOptions.BatchSize"/> (the
     /// default 32 here: the method meets its context only when it runs); one forward pass of the input comes on top.
     /// </summary>
-    public override RequiredRuns? RunsPerImage => new(Samples, AttributionOptions.Default.BatchSize, Backward: true);
+    public override RequiredRuns? RunsPerImage(AttributionContext context, long height, long width) =>
+        new(Samples, context.Options.BatchSize, Backward: true);
 
     /// <summary>The fewest samples the method's statistic needs.</summary>
     private protected virtual int MinimumSamples => 1;

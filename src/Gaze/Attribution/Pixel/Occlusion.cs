@@ -20,15 +20,15 @@ public sealed class Occlusion : AttributionMethod
 
     private readonly int window;
     private readonly int stride;
-    private readonly string baseline;
+    private readonly Baseline baseline;
 
     /// <summary>Occlusion with the defaults: 16x16 windows every 8 pixels, a black baseline.</summary>
     public Occlusion()
-        : this(DefaultWindow, DefaultStride, InterimBaseline.Black)
+        : this(DefaultWindow, DefaultStride, Baseline.Black)
     {
     }
 
-    private Occlusion(int window, int stride, string baseline)
+    private Occlusion(int window, int stride, Baseline baseline)
     {
         this.window = window;
         this.stride = stride;
@@ -54,7 +54,7 @@ public sealed class Occlusion : AttributionMethod
         // A stride beyond the window would leave pixels that no window covers, without an attribution (Captum
         // refuses it too); a window narrower than the default stride therefore defaults to a stride of its side.
         int step = settings.Int(MethodOption.Stride, Math.Min(DefaultStride, side), max: side);
-        return new Occlusion(side, step, InterimBaseline.Parse(settings));
+        return new Occlusion(side, step, settings.Text(MethodOption.Baseline) is { } text ? Baseline.Parse(text) : Baseline.Black);
     }
 
     /// <inheritdoc />
@@ -69,7 +69,8 @@ public sealed class Occlusion : AttributionMethod
         long images = input.shape[0], height = input.shape[2], width = input.shape[3];
         Tensor scores = context.Scores(input);
         IReadOnlyList<int> resolved = targets.Resolve(scores);
-        Tensor reference = InterimBaseline.For(baseline, context, input);
+        // Occlusion takes no --seed: a noise baseline is the same for every run.
+        Tensor reference = baseline.For(input, context, seed: 0);
         Tensor rows = Covered(height), columns = Covered(width);                                       // [windows, side]
         long across = columns.shape[0], count = rows.shape[0] * across;
         // How many windows cover each pixel: the product of the counts along each side.

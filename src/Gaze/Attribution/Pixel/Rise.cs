@@ -88,7 +88,7 @@ public sealed class Rise : AttributionMethod
         long images = input.shape[0], channels = input.shape[1], height = input.shape[2], width = input.shape[3];
         Tensor scores = context.Scores(input);
         IReadOnlyList<int> resolved = targets.Resolve(scores);
-        Tensor black = InterimBaseline.For(InterimBaseline.Black, context, input);
+        Tensor black = Baseline.Black.For(input, context, seed: 0);
         int batchSize = context.Options.BatchSize;
         var saliencies = new Tensor[images];
         for (long n = 0; n < images; n++)
