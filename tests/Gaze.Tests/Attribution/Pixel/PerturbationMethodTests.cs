@@ -220,7 +220,7 @@ public sealed class PerturbationMethodTests
     [InlineData("occlusion", "--window", "0", "expected a whole number from 1 to 4096, got '0'")]
     [InlineData("occlusion", "--stride", "0", "expected a whole number from 1 to 16, got '0'")]
     [InlineData("occlusion", "--stride", "17", "expected a whole number from 1 to 16, got '17'")]
-    [InlineData("occlusion", "--baseline", "no-such-baseline.png", "no such file")]
+    [InlineData("occlusion", "--baseline", "no-such-baseline.png", "expected black, mean, blur, noise or an image FILE; no-such-baseline.png: no such file")]
     [InlineData("rise", "--masks", "0", "expected a whole number of at least 1, got '0'")]
     [InlineData("rise", "--cell", "0", "expected a whole number from 1 to 4096, got '0'")]
     [InlineData("rise", "--keep", "1.5", "expected a number from 0 to 1, got '1.5'")]
