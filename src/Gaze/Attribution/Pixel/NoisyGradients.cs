@@ -79,9 +79,9 @@ public abstract class NoisyGradients : AttributionMethod
         Generator[] generators = Enumerable.Range(0, (int)images).Select(_ => new Generator((ulong)Seed)).ToArray();
         try
         {
-            // Running sums of g and g² in double precision: the variance is their difference, which float32 would blur.
-            Tensor sum = zeros(input.shape, ScalarType.Float64);
-            Tensor squares = zeros(input.shape, ScalarType.Float64);
+            // Per image, the running mean and sum of squared deviations of the gradients, in double precision.
+            Tensor mean = zeros(input.shape, ScalarType.Float64);
+            Tensor deviations = zeros(input.shape, ScalarType.Float64);
             long copies = images * Samples;
             int batch = context.Options.BatchSize;
             for (long start = 0; start < copies; start += batch)
@@ -91,22 +91,50 @@ public abstract class NoisyGradients : AttributionMethod
                 long[] owners = Enumerable.Range(0, (int)Math.Min(batch, copies - start)).Select(j => (start + j) / Samples).ToArray();
                 Tensor image = tensor(owners);
                 // One draw per copy from its image's generator, so the noise does not depend on the batch size.
-                Tensor noise = stack(owners.Select(i => randn(imageShape, generator: generators[i])).ToArray()).to(input.dtype);
-                Tensor noisy = input.index_select(0, image) + sigma.index_select(0, image) * noise;
+                Tensor noise = empty([owners.Length, .. imageShape], input.dtype);
+                for (int j = 0; j < owners.Length; j++) noise[j].normal_(generator: generators[owners[j]]);
+                Tensor noisy = input.index_select(0, image).addcmul_(sigma.index_select(0, image), noise, 1);
                 var (_, _, gradients) = context.InputGradients(noisy, TargetRequest.Classes(owners.Select(i => resolved[(int)i]).ToArray()));
-                Tensor g = gradients.to(ScalarType.Float64);
-                sum.index_add_(0, image, g, 1);
-                squares.index_add_(0, image, g * g, 1);
+                foreach (var (owner, first, count) in Segments(owners))
+                {
+                    Merge(mean[owner], deviations[owner], (start + first) - owner * Samples, gradients.narrow(0, first, count));
+                }
             }
-            Tensor mean = sum / Samples;
-            // Population variance, E[g²] − E[g]², as Captum's NoiseTunnel computes VarGrad.
-            Tensor variance = (squares / Samples - mean * mean).clamp_min(0);
-            Tensor attributions = Reduce(mean, variance).to(input.dtype);
+            // Population variance, as Captum's NoiseTunnel computes VarGrad.
+            Tensor attributions = Reduce(mean, deviations / Samples).to(input.dtype);
             return (attributions.MoveToOuterDisposeScope(), scores.MoveToOuterDisposeScope(), resolved);
         }
         finally
         {
             foreach (Generator generator in generators) generator.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Folds one batch's gradients of an image into its running mean and sum of squared deviations (Chan, Golub and
+    /// LeVeque's pairwise update). The batch is reduced in single precision and only its [C,H,W] summary is widened, so
+    /// no gradient is copied to double, and the variance never comes from subtracting two large sums.
+    /// </summary>
+    private static void Merge(Tensor mean, Tensor deviations, long seen, Tensor gradients)
+    {
+        long count = gradients.shape[0];
+        Tensor batchMean = gradients.mean([0]);
+        Tensor batchDeviations = (gradients - batchMean).pow_(2).sum([0]).to(ScalarType.Float64);
+        Tensor delta = batchMean.to(ScalarType.Float64) - mean;
+        double total = seen + count;
+        mean.add_(delta, alpha: count / total);
+        deviations.add_(batchDeviations).add_(delta.pow_(2), alpha: seen * count / total);
+    }
+
+    /// <summary>The runs of equal owners in <paramref name="owners"/> (sorted): owner, first index, length.</summary>
+    private static IEnumerable<(long Owner, long First, long Count)> Segments(long[] owners)
+    {
+        for (int first = 0; first < owners.Length;)
+        {
+            int end = first;
+            while (end < owners.Length && owners[end] == owners[first]) end++;
+            yield return (owners[first], first, end - first);
+            first = end;
         }
     }
 

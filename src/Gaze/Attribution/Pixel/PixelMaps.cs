@@ -59,7 +59,9 @@ public static class PixelMaps
     {
         Tensor flat = maps.flatten(1);
         long k = Math.Max(1, (long)Math.Ceiling(ClipQuantile * flat.shape[1]));
-        Tensor high = flat.kthvalue(k, 1).values.clamp_min(1e-30).reshape(-1, 1, 1);
+        // The k-th smallest value as the smallest of the top n - k + 1: libtorch's topk is ten times faster than its
+        // kthvalue here, and this runs for every image of every pixel method.
+        Tensor high = flat.topk((int)(flat.shape[1] - k + 1), 1).values.amin([1]).clamp_min(1e-30).reshape(-1, 1, 1);
         return (maps / high).clamp(0, 1);
     }
 }
