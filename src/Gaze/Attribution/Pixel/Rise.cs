@@ -93,8 +93,7 @@ public sealed class Rise : AttributionMethod
         var saliencies = new Tensor[images];
         for (long n = 0; n < images; n++)
         {
-            Tensor image = input.narrow(0, n, 1);
-            Tensor difference = image - black;
+            Tensor image = input.narrow(0, n, 1), background = black.narrow(0, n, 1);
             Tensor saliency = zeros([height * width], dtype: ScalarType.Float32);
             // The same seed for every image: each gets the same masks, whatever else is in the batch.
             using var source = new MaskSource(cells, keep, seed, height, width);
@@ -102,7 +101,8 @@ public sealed class Rise : AttributionMethod
             {
                 using var batchScope = NewDisposeScope();
                 Tensor batch = source.Next(Math.Min(batchSize, masks - start));                        // [B,H,W]
-                Tensor masked = black + batch.unsqueeze(1).to(input.dtype) * difference;              // [B,C,H,W]
+                // The soft masks blend black into the image in one pass: black + m (image - black).
+                Tensor masked = background.lerp(image, batch.unsqueeze(1).to(input.dtype));          // [B,C,H,W]
                 Tensor probabilities = softmax(context.Scores(masked).to(ScalarType.Float32), 1).select(1, resolved[(int)n]);
                 saliency.add_(probabilities.unsqueeze(0).matmul(batch.flatten(1)).squeeze(0));
             }

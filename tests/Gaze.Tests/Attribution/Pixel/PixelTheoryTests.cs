@@ -1,5 +1,6 @@
 using Gaze.Attribution;
 using Gaze.Attribution.Pixel;
+using Gaze.Explaining;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Onnx;
@@ -214,6 +215,40 @@ public sealed class PixelTheoryTests
             using Explanation alone = explainer.Explain(ig, x.narrow(0, i, 1), [i == 0 ? 2 : 0]);
             Assert.True(both.Attributions![i].allclose(alone.Attributions![0], rtol: 1e-5, atol: 1e-6), $"image {i}");
             Assert.Equal(alone.Figures[IntegratedGradients.DeltaFigure][0], both.Figures[IntegratedGradients.DeltaFigure][i], 5);
+        }
+    }
+
+    public static TheoryData<string> RegisteredMethods => [.. MethodRegistry.Default.Names];
+
+    [Theory]
+    [MemberData(nameof(RegisteredMethods))]
+    public void Every_method_explains_each_image_of_a_batch_as_it_explains_that_image_alone(string name)
+    {
+        // Batches of three copies or masks span the two images, so a method that mixes images up, or that cannot
+        // take more than one, fails here.
+        using var dir = new TempDirectory();
+        using var scope = NewDisposeScope();
+        using OnnxGraph graph = OnnxGraph.Load(ReluNetwork(dir));
+        using var explainer = new Explainer(graph, ["act"], new AttributionOptions { Input = Preprocessing with { Size = InputSize.Square(6) }, BatchSize = 3 });
+        AttributionMethod method = Configured(MethodRegistry.Default.Get(name), name switch
+        {
+            "smoothgrad" or "vargrad" => [("--samples", "5")],
+            "integrated-gradients" => [("--steps", "5")],
+            "occlusion" => [("--window", "2"), ("--stride", "1")],
+            "rise" => [("--masks", "40")],
+            _ => [],
+        });
+        Tensor x = RandomInput(2, 6, 19);
+        int[] targets = [2, 0];
+        using Explanation both = explainer.Explain(method, x, targets);
+        for (int i = 0; i < 2; i++)
+        {
+            using Explanation alone = explainer.Explain(method, x.narrow(0, i, 1), [targets[i]]);
+            Assert.True(both.Heatmaps[i].allclose(alone.Heatmaps[0], rtol: 1e-4, atol: 1e-5), $"heatmap of image {i}");
+            if (alone.Attributions is { } single)
+            {
+                Assert.True(both.Attributions![i].allclose(single[0], rtol: 1e-4, atol: 1e-5), $"attribution of image {i}");
+            }
         }
     }
 
