@@ -14,7 +14,13 @@ internal sealed class HookedRelu : autograd.SingleTensorFunction<HookedRelu>
     public override string Name => "GazeHookedRelu";
 
     /// <summary>Applies the unit to <paramref name="x"/> with <paramref name="hook"/> as its backward pass.</summary>
-    public static Tensor Apply(Tensor x, ReluBackwardHook hook, double upper) => apply(x, hook, upper);
+    public static Tensor Apply(Tensor x, ReluBackwardHook hook, double upper)
+    {
+        // The shipped rules take shorter routes over the same arithmetic: guided backpropagation through a plain ReLU
+        // is that ReLU's own backward of the rectified gradient, and the deconvnet rule never needs the input.
+        if (ReferenceEquals(hook, ReluBackward.Guided) && double.IsPositiveInfinity(upper)) return RectifiedGradient.Apply(x.relu());
+        return apply(x, hook, upper);
+    }
 
     /// <inheritdoc />
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
@@ -30,11 +36,12 @@ internal sealed class HookedRelu : autograd.SingleTensorFunction<HookedRelu>
     /// <inheritdoc />
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
-        var x = ctx.get_saved_variables()[0];
         var hook = (ReluBackwardHook)ctx.get_data("hook");
+        if (ReferenceEquals(hook, ReluBackward.Deconvnet)) return [grad_output.clamp_min(0), null!, null!];
+        var x = ctx.get_saved_variables()[0];
         double upper = (double)ctx.get_data("upper");
         var active = x.gt(0);
-        if (!double.IsPositiveInfinity(upper)) active = active.logical_and(x.lt(upper));
+        if (!double.IsPositiveInfinity(upper)) active.logical_and_(x.lt(upper));
         var standard = grad_output.mul(active);
         var gradInput = hook(x, grad_output, standard);
         // One entry per forward argument; the hook and the bound are not tensors.

@@ -157,6 +157,30 @@ public sealed class ReluRuleTests
         }
     }
 
+    [Theory]
+    [InlineData("guided", 7)]
+    [InlineData("deconvnet", 8)]
+    public void The_shipped_rules_shortcuts_give_what_the_general_hook_path_gives(string rule, int seed)
+    {
+        // The shipped rules skip the general path's arithmetic; a wrapper lambda is not recognised and takes it.
+        using var dir = new TempDirectory();
+        using var scope = NewDisposeScope();
+        using OnnxGraph graph = OnnxGraph.Load(Net.Seeded(seed).Save(dir));
+        Tensor x = randn(2, 2, 6, 6);
+        ReluBackwardHook shipped = rule == "guided" ? ReluBackward.Guided : ReluBackward.Deconvnet;
+        ReluBackwardHook general = (input, gradOutput, standard) => shipped(input, gradOutput, standard);
+
+        Tensor InputGradient(ReluBackwardHook hook)
+        {
+            using GraphRun run = graph.Run(x, new RunOptions { InputGradient = true, ReluBackward = hook });
+            return Gradients.Of(run.Scores.select(1, 2).sum(), run.Inputs[0]);
+        }
+
+        Tensor fast = InputGradient(shipped), slow = InputGradient(general);
+        Assert.True(slow.abs().max().item<float>() > 0, "the gradient is not zero");
+        Assert.True(fast.allclose(slow, rtol: 1e-6, atol: 1e-7), $"{rule}: the shortcut differs from the general path");
+    }
+
     [Fact]
     public void Guided_gradcam_ignores_the_cam_smoothing_options_it_does_not_take()
     {
