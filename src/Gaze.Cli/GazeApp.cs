@@ -76,6 +76,8 @@ public sealed class GazeApp
         root.Add(EvaluateCommand.Create(this));
         root.Add(DemoCommand.Create(this));
         root.Add(FinetuneCommand.Create(this));
+        root.Add(FoolCommand.Create(this));
+        root.Add(VisualizeCommand.Create(this));
 
         // Our --version proves that libtorch runs and reports every engine, and combines with --json.
         for (int i = root.Options.Count - 1; i >= 0; i--)
