@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Gaze.Attribution;
 using Gaze.Errors;
 using Gaze.Imaging;
 using Gaze.Models;
@@ -49,8 +48,7 @@ public static class FoolCommand
                 var other => throw new InvalidOptionException("--attack", $"unknown attack '{other}'; choose gradient, fgsm or pgd"),
             };
             using LoadedModel loaded = LoadedModel.Open(DefaultModel.Resolve(parse.GetValue(model)), inputOptions.Overrides(parse), limits: context.Limits);
-            int? goal = targetText is null ? null : TargetSelection.Parse(targetText, loaded.Labels, loaded.ClassCount).FixedClass
-                ?? throw new InvalidOptionException("--target", $"'{targetText}': give one class, not a top-K selection");
+            int? goal = targetText is null ? null : SynthesisOutput.TargetClass(loaded, targetText);
             var options = new FoolingOptions
             {
                 Target = goal,

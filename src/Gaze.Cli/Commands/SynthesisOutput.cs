@@ -28,6 +28,12 @@ internal sealed class SynthesisOutput
         command.Add(overwrite);
     }
 
+    /// <summary>The one class <paramref name="text"/> names (an index or a label) for <paramref name="model"/>.</summary>
+    /// <exception cref="Errors.InvalidOptionException">Not a class of the model, or a top-K selection (names <c>--target</c>).</exception>
+    public static int TargetClass(LoadedModel model, string text) =>
+        Attribution.TargetSelection.Parse(text, model.Labels, model.ClassCount).FixedClass
+        ?? throw new Errors.InvalidOptionException("--target", $"'{text}': give one class, not a top-K selection");
+
     /// <summary>Runs <paramref name="work"/> with a progress bar of <paramref name="total"/> steps showing the current measure.</summary>
     public static T WithProgress<T>(CliContext context, string description, int total, Func<IProgress<SynthesisProgress>, CancellationToken, T> work)
     {

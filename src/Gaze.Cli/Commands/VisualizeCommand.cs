@@ -1,12 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using Gaze.Attribution;
-using Gaze.Errors;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Reporting;
 using Gaze.Synthesis;
-using static TorchSharp.torch;
 
 namespace Gaze.Cli.Commands;
 
@@ -38,9 +35,7 @@ public static class VisualizeCommand
         command.SetAction(parse => app.Execute(parse, context =>
         {
             using LoadedModel loaded = LoadedModel.Open(DefaultModel.Resolve(parse.GetValue(model)), inputOptions.Overrides(parse), limits: context.Limits);
-            string targetText = parse.GetValue(target)!;
-            int goal = TargetSelection.Parse(targetText, loaded.Labels, loaded.ClassCount).FixedClass
-                ?? throw new InvalidOptionException("--target", $"'{targetText}': give one class, not a top-K selection");
+            int goal = SynthesisOutput.TargetClass(loaded, parse.GetValue(target)!);
             var options = new ClassVisualizationOptions
             {
                 Target = goal,
