@@ -78,6 +78,9 @@ public sealed class GazeApp
         root.Add(FinetuneCommand.Create(this));
         root.Add(FoolCommand.Create(this));
         root.Add(VisualizeCommand.Create(this));
+        root.Add(StyleCommand.CreateInvert(this));
+        root.Add(StyleCommand.Create(this));
+        root.Add(DreamCommand.Create(this));
 
         // Our --version proves that libtorch runs and reports every engine, and combines with --json.
         for (int i = root.Options.Count - 1; i >= 0; i--)

@@ -34,6 +34,28 @@ internal sealed class SynthesisOutput
         Attribution.TargetSelection.Parse(text, model.Labels, model.ClassCount).FixedClass
         ?? throw new Errors.InvalidOptionException("--target", $"'{text}': give one class, not a top-K selection");
 
+    /// <summary>
+    /// <paramref name="image"/> as an input of <paramref name="model"/> (channels first) whose shorter side is
+    /// <paramref name="side"/> pixels, keeping the aspect ratio; null for the model's own input size.
+    /// </summary>
+    public static Tensor Input(LoadedModel model, RgbImage image, int? side)
+    {
+        ModelInput input = model.Input with { Layout = TensorLayout.NCHW };
+        if (side is int s)
+        {
+            double scale = (double)s / Math.Min(image.Width, image.Height);
+            input = input with
+            {
+                Size = new InputSize(Math.Max(1, (int)Math.Round(image.Height * scale)), Math.Max(1, (int)Math.Round(image.Width * scale))),
+                Resize = ResizeMode.Stretch,
+            };
+        }
+        return new ImagePreprocessor(input).Preprocess(image);
+    }
+
+    /// <summary>The picture in <paramref name="x"/> [1,C,H,W] (channels first, the model's normalisation), 8-bit.</summary>
+    public static RgbImage Picture(LoadedModel model, Tensor x) => new ImageDeprocessor(model.Input with { Layout = TensorLayout.NCHW }).ToImage(x);
+
     /// <summary>Runs <paramref name="work"/> with a progress bar of <paramref name="total"/> steps showing the current measure.</summary>
     public static T WithProgress<T>(CliContext context, string description, int total, Func<IProgress<SynthesisProgress>, CancellationToken, T> work)
     {
@@ -84,7 +106,7 @@ internal sealed class SynthesisOutput
         }
         if (context.Json)
         {
-            context.Output.WriteLine(JsonSerializer.Serialize(document, ResultsJson.Options));
+            context.Output.WriteLine(JsonSerializer.Serialize(document, SynthesisWriter.JsonOptions));
             return;
         }
         if (!context.Quiet) context.Output.WriteLine(summary);

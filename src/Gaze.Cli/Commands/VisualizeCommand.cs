@@ -62,10 +62,10 @@ public static class VisualizeCommand
                 ["seed"] = options.Seed,
                 ["settings"] = options,
                 ["iterations"] = result.Trace.Count,
-                ["final_probability"] = result.Trace.Count > 0 ? Math.Round(result.Trace[^1], 6) : null,
+                ["kept_probability"] = Math.Round(result.Trace.Skip(result.Trace.Count - options.Iterations).Max(), 6),
             };
             string summary = string.Create(CultureInfo.InvariantCulture,
-                $"{loaded.LabelOf(goal)}: p {result.Trace[^1]:F3} after {result.Trace.Count} steps ({picture.Width}x{picture.Height})");
+                $"{loaded.LabelOf(goal)}: best p {result.Trace.Skip(result.Trace.Count - options.Iterations).Max():F3} over {result.Trace.Count} steps ({picture.Width}x{picture.Height})");
             output.Write(parse, context, loaded, new SynthesisPictures(picture, result.Snapshots.Select(deprocessor.ToImage).ToArray()),
                 result.Measure, result.Trace, fields, summary);
             return ExitCodes.Success;

@@ -23,6 +23,9 @@ public static class SynthesisWriter
     /// <summary>The main picture's file name.</summary>
     public const string ResultFile = "result.png";
 
+    /// <summary>How the documents are written: as <c>results.json</c>, with records' properties in snake_case.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(ResultsJson.Options) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     /// <summary>The document's file name.</summary>
     public const string DocumentFile = "result.json";
 
@@ -66,7 +69,7 @@ public static class SynthesisWriter
             ["prediction"] = classify(ImageDecoder.Load(resultPath)),
             ["files"] = files,
         };
-        byte[] bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(document, ResultsJson.Options) + "\n");
+        byte[] bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(document, JsonOptions) + "\n");
         AtomicFile.WriteAllBytes(Path.Combine(directory, DocumentFile), bytes);
         return document;
     }

@@ -8,7 +8,8 @@ namespace Gaze.Synthesis;
 /// Yosinski et al., "Understanding Neural Networks Through Deep Visualization", 2015; the CS231n assignment): from
 /// seeded noise, gradient ascent on S_target(x) − λ‖x‖², with normalised steps, random jitter, clamping to the valid
 /// range and a periodic Gaussian blur as the image priors. With octaves the image grows between rounds, so larger
-/// pictures keep the structure found at the model's own size.
+/// pictures keep the structure found at the model's own size. The result is the final octave's step with the highest
+/// target probability (the image a step started from, measured under that step's jitter).
 /// </summary>
 public static class ClassVisualization
 {
@@ -24,13 +25,15 @@ public static class ClassVisualization
         options.Validate();
         InputSpace space = network.Space;
         var random = new Random(options.Seed);
-        var jitter = new Jitter(options.MaxJitter, random);
+        // CS231n's jitter is for 224-pixel inputs; smaller inputs shift proportionally less.
+        var jitter = new Jitter((int)Math.Round(options.MaxJitter * Math.Min(space.Input.Size.Height, space.Input.Size.Width) / 224.0), random);
         var (height, width) = (space.Input.Size.Height, space.Input.Size.Width);
-        double rate = options.LearningRate * space.Scale;
         double l2 = options.L2Weight / (space.Scale * space.Scale);
         int total = options.Iterations * options.Octaves;
         var trace = new List<double>();
         var snapshots = new List<Tensor>();
+        Tensor? best = null;
+        double bestProbability = -1;
 
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)options.Seed);
@@ -50,20 +53,29 @@ public static class ClassVisualization
                 var shift = jitter.Next();
                 Tensor shifted = Jitter.Apply(x, shift);
                 var (_, gradient, scores) = network.Gradient(shifted, [],
-                    run => run.Scores[0, options.Target] - l2 * run.Inputs[0].square().sum());
+                    (run, input) => run.Scores[0, options.Target] - l2 * input.square().sum());
+                double probability = softmax(scores, 1)[0, options.Target].item<float>();
+                trace.Add(probability);
+                if (octave == options.Octaves - 1 && probability >= bestProbability)
+                {
+                    best?.Dispose();
+                    best = x.clone().MoveToOuterDisposeScope();
+                    bestProbability = probability;
+                }
+                double rate = space.StepLength(options.LearningRate, x.numel());
                 Tensor moved = Jitter.Undo(shifted + gradient * (rate / gradient.norm().item<float>()), shift);
                 Tensor next = space.Clamp(moved);
                 if (t % options.BlurEvery == 0 && options.BlurSigma > 0) next = GaussianBlur.Apply(next, options.BlurSigma);
                 x = StepTensors.Replace(x, next);
-                double probability = softmax(scores, 1)[0, options.Target].item<float>();
-                trace.Add(probability);
                 int done = octave * options.Iterations + t + 1;
                 progress?.Report(new SynthesisProgress(done, total, "p(target)", probability));
                 if (done % Math.Max(1, total / SnapshotCount) == 0 && snapshots.Count < SnapshotCount) snapshots.Add(x.clone().MoveToOuterDisposeScope());
             }
         }
         foreach (Tensor snapshot in snapshots) snapshot.MoveToOuterDisposeScope();
-        return new SynthesisResult(x.MoveToOuterDisposeScope(), snapshots, trace, "p(target)");
+        // The image kept is the last octave's step the network liked best: once an image saturates, a small network
+        // can tip over into a neighbouring class while the target's score still grows.
+        return new SynthesisResult(best!.MoveToOuterDisposeScope(), snapshots, trace, "p(target)");
     }
 
     /// <summary>The side at octave <paramref name="octave"/>: the model's size grown <paramref name="octave"/> times by the octave scale.</summary>

@@ -11,13 +11,13 @@ public sealed record ClassVisualizationOptions
     /// <summary>Steps per octave.</summary>
     public int Iterations { get; init; } = 200;
 
-    /// <summary>The L2 norm of each step (scaled by <see cref="InputSpace.Scale"/>).</summary>
+    /// <summary>The L2 norm of each step on a 3x224x224 torchvision input (see <see cref="InputSpace.StepLength"/>).</summary>
     public double LearningRate { get; init; } = 25;
 
     /// <summary>The weight of the L2 penalty on the image (divided by the square of <see cref="InputSpace.Scale"/>).</summary>
     public double L2Weight { get; init; } = 1e-3;
 
-    /// <summary>The largest random shift in pixels.</summary>
+    /// <summary>The largest random shift in pixels of a 224-pixel input (scaled to the model's size).</summary>
     public int MaxJitter { get; init; } = 16;
 
     /// <summary>Blur every this many steps.</summary>

@@ -74,12 +74,12 @@ public static class FoolingImage
         RgbImage? result = null;
         if (options.Attack == FoolingAttack.GradientAscent)
         {
-            double rate = options.LearningRate * space.Scale;
+            double rate = space.StepLength(options.LearningRate, start.numel());
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var step = NewDisposeScope();
-                var (_, gradient, scores) = network.Gradient(x, [], run => run.Scores[0, goal] * (targeted ? 1 : -1));
+                var (_, gradient, scores) = network.Gradient(x, [], (run, _) => run.Scores[0, goal] * (targeted ? 1 : -1));
                 double probability = softmax(scores, 1)[0, goal].item<float>();
                 trace.Add(probability);
                 progress?.Report(new SynthesisProgress(iterations, options.MaxIterations, targeted ? "p(target)" : "p(original)", probability));
@@ -109,7 +109,7 @@ public static class FoolingImage
                 cancellationToken.ThrowIfCancellationRequested();
                 using var step = NewDisposeScope();
                 // Raise the cross-entropy of the original class, or lower that of the target.
-                var (_, gradient, scores) = network.Gradient(x, [], run => -nn.functional.log_softmax(run.Scores, 1)[0, goal] * (targeted ? -1 : 1));
+                var (_, gradient, scores) = network.Gradient(x, [], (run, _) => -nn.functional.log_softmax(run.Scores, 1)[0, goal] * (targeted ? -1 : 1));
                 double probability = softmax(scores, 1)[0, goal].item<float>();
                 trace.Add(probability);
                 progress?.Report(new SynthesisProgress(iterations, steps, targeted ? "p(target)" : "p(original)", probability));

@@ -29,7 +29,7 @@ public sealed record FoolingOptions
 
     /// <summary>
     /// The gradient-ascent step, the L2 norm of each step in torchvision's normalised space (CS231n: 1); scaled by
-    /// <see cref="InputSpace.Scale"/> for other spaces.
+    /// <see cref="InputSpace.StepLength"/> for other spaces and sizes.
     /// </summary>
     public double LearningRate { get; init; } = 1;
 

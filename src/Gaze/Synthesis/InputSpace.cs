@@ -44,6 +44,13 @@ public sealed class InputSpace
     /// </summary>
     public double Scale { get; }
 
+    /// <summary>
+    /// The L2 length in this space of a normalised-gradient step that CS231n takes with <paramref name="rate"/> on a
+    /// 3x224x224 torchvision input, for an input of <paramref name="values"/> values: scaled by <see cref="Scale"/>
+    /// and by the square root of the size, so that each value moves as much as it would there.
+    /// </summary>
+    public double StepLength(double rate, long values) => rate * Scale * Math.Sqrt(values / (3.0 * 224 * 224));
+
     /// <summary>The number of channels.</summary>
     public int Channels => Lower.Count;
 

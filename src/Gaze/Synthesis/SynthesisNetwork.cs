@@ -45,17 +45,20 @@ public sealed class SynthesisNetwork
     /// (which captures <paramref name="layers"/>), its gradient with respect to <paramref name="x"/>, channels first,
     /// and the run's class scores [N,classes].
     /// </summary>
-    public (double Value, Tensor Gradient, Tensor Scores) Gradient(Tensor x, IReadOnlyCollection<string> layers, Func<GraphRun, Tensor> objective)
+    /// <param name="x">The input [N,C,H,W].</param>
+    /// <param name="layers">The layers the objective reads from <see cref="GraphRun.Captured"/>.</param>
+    /// <param name="objective">A scalar from the run and the differentiable input (channels first).</param>
+    public (double Value, Tensor Gradient, Tensor Scores) Gradient(Tensor x, IReadOnlyCollection<string> layers, Func<GraphRun, Tensor, Tensor> objective)
     {
         using var scope = NewDisposeScope();
         using GraphRun run = Graph.Run(ToModelLayout(x), new RunOptions { InputGradient = true, Capture = layers });
-        Tensor value = objective(run);
+        Tensor value = objective(run, ToChannelsFirst(run.Inputs[0]));
         Tensor gradient = ToChannelsFirst(Gradients.Of(value, run.Inputs[0])).to(x.dtype);
         Tensor scores = run.Scores.detach().to(ScalarType.Float32);
         return (value.detach().to(ScalarType.Float64).item<double>(), gradient.detach().MoveToOuterDisposeScope(), scores.MoveToOuterDisposeScope());
     }
 
-    private Tensor ToModelLayout(Tensor x) => Space.Input.Layout == TensorLayout.NHWC ? x.permute(0, 2, 3, 1).contiguous() : x;
+    internal Tensor ToModelLayout(Tensor x) => Space.Input.Layout == TensorLayout.NHWC ? x.permute(0, 2, 3, 1).contiguous() : x;
 
     private Tensor ToChannelsFirst(Tensor x) => Space.Input.Layout == TensorLayout.NHWC ? x.permute(0, 3, 1, 2) : x;
 }
