@@ -27,11 +27,12 @@ public static class FoolCommand
         var epsilon = new Option<double>("--epsilon") { Description = "FGSM/PGD budget: the largest change of a pixel, in 8-bit levels", DefaultValueFactory = _ => 8.0 };
         var step = new Option<double>("--step") { Description = "PGD step, in 8-bit levels", DefaultValueFactory = _ => 2.0 };
         var iterations = new Option<int>("--iterations") { Description = "PGD steps", DefaultValueFactory = _ => 10 };
+        var seed = new Option<int>("--seed") { Description = "Seed of PGD's random start (the other attacks are deterministic)", DefaultValueFactory = _ => 0 };
         var inputOptions = new InputOptions();
         var output = new SynthesisOutput();
         var command = new Command("fool", "Make a fooling image: change a picture until the model takes it for another class")
         {
-            image, model, target, untargeted, attack, maxIterations, rate, epsilon, step, iterations,
+            image, model, target, untargeted, attack, maxIterations, rate, epsilon, step, iterations, seed,
         };
         inputOptions.AddTo(command);
         output.AddTo(command);
@@ -58,6 +59,7 @@ public static class FoolCommand
                 Epsilon = parse.GetValue(epsilon),
                 Step = parse.GetValue(step),
                 Iterations = parse.GetValue(iterations),
+                Seed = parse.GetValue(seed),
             }.Validate();
             string path = parse.GetValue(image)!;
             RgbImage original = ImageDecoder.Load(path, context.Limits);
@@ -74,6 +76,7 @@ public static class FoolCommand
                 ["attack"] = parse.GetValue(attack)!.Trim().ToLowerInvariant(),
                 ["target"] = goal,
                 ["target_label"] = goal is int g ? Label(g) : null,
+                ["seed"] = options.Seed,
                 ["original_class"] = result.OriginalClass,
                 ["original_label"] = Label(result.OriginalClass),
                 ["settings"] = new Dictionary<string, object?>

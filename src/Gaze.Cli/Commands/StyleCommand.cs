@@ -37,10 +37,13 @@ public static class StyleCommand
         var rate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => 1.0, Description = "Adam's rate (torchvision units); 0.1 for the last 10%" };
         var size = new Option<int>("--size") { DefaultValueFactory = _ => 192, Description = "Shorter side of the content image, in pixels" };
         var styleSize = new Option<int>("--style-size") { DefaultValueFactory = _ => 512, Description = "Shorter side of the style image, in pixels" };
+        var optimizer = new Option<string>("--optimizer") { DefaultValueFactory = _ => "adam", Description = "adam (CS231n) or lbfgs (Gatys et al.)" };
+        var init = new Option<string>("--init") { DefaultValueFactory = _ => "content", Description = "Start from the content image or from seeded noise" };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the noise start" };
         var output = new SynthesisOutput();
         var command = new Command("style", "Style transfer (Gatys et al.): repaint CONTENT in the style of STYLE")
         {
-            content, style, model, contentLayer, styleLayers, styleWeights, contentWeight, tvWeight, iterations, rate, size, styleSize,
+            content, style, model, contentLayer, styleLayers, styleWeights, contentWeight, tvWeight, iterations, rate, size, styleSize, optimizer, init, seed,
         };
         output.AddTo(command);
         command.SetAction(parse => app.Execute(parse, context =>
@@ -59,6 +62,19 @@ public static class StyleCommand
                 TvWeight = parse.GetValue(tvWeight),
                 Iterations = parse.GetValue(iterations),
                 LearningRate = parse.GetValue(rate),
+                Optimizer = parse.GetValue(optimizer)!.Trim().ToLowerInvariant() switch
+                {
+                    "adam" => StyleOptimizer.Adam,
+                    "lbfgs" or "l-bfgs" => StyleOptimizer.Lbfgs,
+                    var other => throw new InvalidOptionException("--optimizer", $"unknown optimizer '{other}'; choose adam or lbfgs"),
+                },
+                StartFromNoise = parse.GetValue(init)!.Trim().ToLowerInvariant() switch
+                {
+                    "content" => false,
+                    "noise" => true,
+                    var other => throw new InvalidOptionException("--init", $"unknown start '{other}'; choose content or noise"),
+                },
+                Seed = parse.GetValue(seed),
             }.Validate();
             int contentSide = Side(parse.GetValue(size), "--size"), styleSide = Side(parse.GetValue(styleSize), "--style-size");
             loaded.ResolveLayers(string.Join(",", options.Layers()), "--style-layers");

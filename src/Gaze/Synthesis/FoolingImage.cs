@@ -104,6 +104,12 @@ public static class FoolingImage
             Tensor epsilon = space.LevelStep(options.Epsilon);
             Tensor stepSize = options.Attack == FoolingAttack.Fgsm ? epsilon : space.LevelStep(options.Step);
             int steps = options.Attack == FoolingAttack.Fgsm ? 1 : options.Iterations;
+            if (options.Attack == FoolingAttack.Pgd)
+            {
+                // Madry et al. start at a random point of the box, so that restarts with other seeds explore it.
+                using var generator = new Generator((ulong)options.Seed);
+                x = StepTensors.Replace(x, space.Clamp(start + (rand(start.shape, generator: generator) * 2 - 1) * epsilon));
+            }
             for (; iterations < steps; iterations++)
             {
                 cancellationToken.ThrowIfCancellationRequested();

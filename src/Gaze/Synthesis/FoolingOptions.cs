@@ -42,6 +42,9 @@ public sealed record FoolingOptions
     /// <summary>PGD's number of steps.</summary>
     public int Iterations { get; init; } = 10;
 
+    /// <summary>The seed of PGD's random start in the epsilon box (Madry et al.); the other attacks are deterministic.</summary>
+    public int Seed { get; init; }
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="InvalidOptionException">A value out of range, naming its option.</exception>
     public FoolingOptions Validate()
@@ -51,6 +54,7 @@ public sealed record FoolingOptions
         if (!(Epsilon > 0) || Epsilon > 255) throw new InvalidOptionException("--epsilon", $"must be above 0 and at most 255 pixel levels, got {Epsilon}");
         if (!(Step > 0) || Step > 255) throw new InvalidOptionException("--step", $"must be above 0 and at most 255 pixel levels, got {Step}");
         if (Iterations < 1) throw new InvalidOptionException("--iterations", $"must be at least 1, got {Iterations}");
+        SynthesisChecks.NotNegative(Seed, "--seed");
         return this;
     }
 }

@@ -35,6 +35,7 @@ public static class StyleTransfer
             x = content.clone();
         }
         using var adam = new AdamSteps(x);
+        using var lbfgs = new LbfgsSteps();
         var trace = new List<double>();
         var snapshots = new List<Tensor>();
         for (int t = 0; t < options.Iterations; t++)
@@ -42,9 +43,11 @@ public static class StyleTransfer
             cancellationToken.ThrowIfCancellationRequested();
             using var step = NewDisposeScope();
             var (loss, gradient, _) = network.Gradient(x, objective.Layers, objective.Loss);
+            Tensor next = options.Optimizer == StyleOptimizer.Lbfgs
+                ? lbfgs.Step(x, gradient)
+                : adam.Step(x, gradient, (t < options.DecayStep ? options.LearningRate : options.DecayedLearningRate) * space.Scale);
+            x = StepTensors.Replace(x, space.Clamp(next));
             trace.Add(loss);
-            double rate = (t < options.DecayStep ? options.LearningRate : options.DecayedLearningRate) * space.Scale;
-            x = StepTensors.Replace(x, space.Clamp(adam.Step(x, gradient, rate)));
             progress?.Report(new SynthesisProgress(t + 1, options.Iterations, "loss", loss));
             if ((t + 1) % Math.Max(1, options.Iterations / SnapshotCount) == 0 && snapshots.Count < SnapshotCount) snapshots.Add(x.clone().MoveToOuterDisposeScope());
         }

@@ -2,6 +2,16 @@ using Gaze.Errors;
 
 namespace Gaze.Synthesis;
 
+/// <summary>The optimiser of style transfer and feature inversion.</summary>
+public enum StyleOptimizer
+{
+    /// <summary>Adam with CS231n's single rate decay.</summary>
+    Adam,
+
+    /// <summary>L-BFGS (Gatys et al.'s choice): one quasi-Newton step per iteration, the learning rate unused.</summary>
+    Lbfgs,
+}
+
 /// <summary>
 /// Settings of style transfer and feature inversion (the CS231n losses, REFERENCE.md section 5). Learning rates are
 /// stated in torchvision's normalised units and scaled by <see cref="InputSpace.Scale"/>; the TV weight is divided by
@@ -38,6 +48,9 @@ public sealed record StyleTransferOptions
 
     /// <summary>The step from which <see cref="DecayedLearningRate"/> applies; null for 90% of <see cref="Iterations"/> (CS231n: 180 of 200).</summary>
     public int? DecayAt { get; init; }
+
+    /// <summary>The optimiser.</summary>
+    public StyleOptimizer Optimizer { get; init; } = StyleOptimizer.Adam;
 
     /// <summary>Start from seeded noise instead of the content image (feature inversion).</summary>
     public bool StartFromNoise { get; init; }

@@ -101,6 +101,21 @@ public sealed class FoolingTests
         Assert.True(result.Distortion.LInfinity <= 8, $"L-infinity {result.Distortion.LInfinity} within the budget of 8 levels");
     }
 
+    [Fact]
+    public void Pgd_starts_at_a_seeded_point_of_its_box_and_stays_in_it()
+    {
+        using LoadedModel loaded = LoadedModel.Open(Model);
+        var network = new SynthesisNetwork(loaded.Graph, loaded.Input);
+        RgbImage original = ImageDecoder.Load(SharedData.Require("images/cat-and-dog.png"));
+        var options = new FoolingOptions { Attack = FoolingAttack.Pgd, Epsilon = 4, Step = 1, Iterations = 3 };
+        FoolingResult a = FoolingImage.Run(network, original, options);
+        FoolingResult b = FoolingImage.Run(network, original, options);
+        FoolingResult c = FoolingImage.Run(network, original, options with { Seed = 1 });
+        Assert.Equal(a.Image.Pixels, b.Image.Pixels);
+        Assert.NotEqual(a.Image.Pixels, c.Image.Pixels);
+        Assert.All(new[] { a, c }, r => Assert.InRange(r.Distortion.LInfinity, 1, 4));
+    }
+
     [Theory]
     [InlineData("--target 1 --max-iterations 0", "--max-iterations")]
     [InlineData("--target tarantulas", "--target")]

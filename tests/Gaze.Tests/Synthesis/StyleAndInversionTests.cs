@@ -55,6 +55,36 @@ public sealed class StyleAndInversionTests
     }
 
     [Fact]
+    public void Lbfgs_lowers_the_style_loss_too()
+    {
+        using var dir = new TempDirectory();
+        string image = SharedData.Require("images/cat-and-dog.png");
+        var run = CliRunner.Run("--json", "style", image, SharedData.Require("images/puppy-and-kitten.jfif"), "--model", Model,
+            "--optimizer", "lbfgs", "--iterations", "30", "--size", "96", "--style-size", "96", "--out", dir.Path);
+        Assert.Equal(0, run.ExitCode);
+        Assert.DoesNotContain("Warning", run.Error);
+        using JsonDocument document = JsonDocument.Parse(run.Output);
+        double first = document.RootElement.GetProperty("first_loss").GetDouble();
+        double final = document.RootElement.GetProperty("final_loss").GetProperty("total").GetDouble();
+        Assert.True(final < 0.5 * first, $"loss {first:G4} -> {final:G4}");
+    }
+
+    [Fact]
+    public void Ctrl_c_during_an_optimisation_exits_130_and_leaves_no_output_folder()
+    {
+        using var dir = new TempDirectory();
+        string output = dir.File("styled");
+        using var run = SignalledCli.Start("style", SharedData.Require("images/cat-and-dog.png"), SharedData.Require("images/puppy-and-kitten.jfif"),
+            "--model", Model, "--iterations", "100000", "--out", output);
+        run.WaitUntil(() => run.EngineLoaded, "the engine was loaded");
+        Thread.Sleep(1500);
+        run.Signal(System.Runtime.InteropServices.PosixSignal.SIGINT);
+        var (exit, _, error) = run.WaitForExit(TimeSpan.FromSeconds(60));
+        Assert.True(exit == 130, $"exit {exit}: {error}");
+        Assert.False(Directory.Exists(output), "no partial result");
+    }
+
+    [Fact]
     public void Dreaming_raises_the_layers_mean_squared_activation()
     {
         using var dir = new TempDirectory();
