@@ -5,6 +5,7 @@ using Gaze.Engine;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Onnx;
+using Gaze.Synthesis;
 using Gaze.Onnx.Runtime;
 using Spectre.Console;
 
@@ -28,10 +29,11 @@ public static class BenchCommand
         var methodOptions = new MethodOptions(app.Methods, defaultMethod: null, several: false, purpose: "Time an explanation method instead");
         var image = new Option<string?>("--image") { Description = "Benchmark on this image (default: random noise in the model's input convention)" };
         var precision = ModelArgument.Precision();
+        var synthesis = new Option<bool>("--synthesis") { Description = "Time one step of class visualisation and of style transfer against a forward+backward pass to the input" };
         var profile = new Option<bool>("--profile") { Description = "Show where Gaze's forward and forward+backward passes spend their time: the slowest operator types and nodes" };
         var command = new Command("bench", "Measure forward latency of Gaze against ONNX Runtime and the engine's per-node overhead, or an explanation method's cost")
         {
-            model, batch, iterations, size, image, profile, precision,
+            model, batch, iterations, size, image, profile, precision, synthesis,
         };
         methodOptions.AddTo(command, withSmoothing: false);
         command.SetAction(parse => app.Execute(parse, context =>
@@ -45,6 +47,7 @@ public static class BenchCommand
                 return BenchMethod(context, parse.GetValue(model)!, method, parse.GetValue(methodOptions.Layer), parse.GetValue(image), parse.GetValue(batch), parse.GetValue(iterations), numbers, cancellation);
             }
             int repeats = parse.GetValue(iterations) ?? 10;
+            if (parse.GetValue(synthesis)) return BenchSynthesis(context, parse.GetValue(model)!, repeats, cancellation);
             (int Height, int Width)? inputSize = ModelArgument.ParseSize(parse.GetValue(size));
             if (parse.GetValue(profile)) return Profile(context, parse.GetValue(model)!, parse.GetValue(batch), inputSize, repeats, numbers, cancellation);
             using OnnxGraph graph = OnnxGraph.Load(parse.GetValue(model)!, numbers);
@@ -90,6 +93,43 @@ public static class BenchCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// One class-visualisation step and one style-transfer step (SqueezeNet's CS231n layers when present, else the
+    /// model's default CAM layer as content and style) against forward+backward passes of the same sizes.
+    /// </summary>
+    private static int BenchSynthesis(CliContext context, string modelPath, int repeats, CancellationToken cancellation)
+    {
+        using LoadedModel loaded = LoadedModel.Open(modelPath, limits: context.Limits);
+        var network = new SynthesisNetwork(loaded.Graph, loaded.Input);
+        string[] squeezeNet = ["fire2/concat_1", "conv1_2", "fire3/concat_1", "fire4/concat_1", "fire5/concat_1"];
+        string fallback = loaded.Layers.DefaultCamLayer ?? throw new Errors.InvalidOptionException("--synthesis", "the model has no spatial layer to take as content and style");
+        var style = squeezeNet.All(loaded.Graph.TensorNames.Contains)
+            ? new StyleTransferOptions { ContentLayer = squeezeNet[0], StyleLayers = squeezeNet[1..], StyleWeights = [6e6, 1.5e5, 3600, 300] }
+            : new StyleTransferOptions { ContentLayer = fallback, StyleLayers = [fallback], StyleWeights = [1] };
+        SynthesisBenchmarkResult r = SynthesisBenchmark.Measure(network, style, 192, repeats, cancellation);
+        if (context.Json)
+        {
+            context.Output.WriteLine(JsonSerializer.Serialize(new
+            {
+                model = modelPath,
+                iterations = repeats,
+                threads = TorchSharp.torch.get_num_threads(),
+                forward_backward_ms = r.ForwardBackward,
+                visualize_step_ms = r.VisualizationStep,
+                visualize_step_to_forward_backward = r.VisualizationStep / r.ForwardBackward,
+                style_forward_backward_ms = r.StyleForwardBackward,
+                style_step_ms = r.StyleStep,
+                style_step_to_forward_backward = r.StyleStep / r.StyleForwardBackward,
+            }));
+            return ExitCodes.Success;
+        }
+        var table = new Table().AddColumns("step", "ms", "forward+backward ms", "ratio");
+        table.AddRow("class visualisation", $"{r.VisualizationStep:F1}", $"{r.ForwardBackward:F1}", $"{r.VisualizationStep / r.ForwardBackward:F2}x");
+        table.AddRow("style transfer (192 px)", $"{r.StyleStep:F1}", $"{r.StyleForwardBackward:F1}", $"{r.StyleStep / r.StyleForwardBackward:F2}x");
+        context.Console.Write(table);
+        return ExitCodes.Success;
     }
 
     private static int Profile(CliContext context, string modelPath, int batch, (int Height, int Width)? size, int iterations, Precision precision,

@@ -47,4 +47,19 @@ public sealed class AnyModelSynthesisTests
         Assert.Equal(0, run.ExitCode);
         Assert.True(File.Exists(Path.Combine(dir.Path, "result.png")));
     }
+
+    [Fact]
+    public void Bench_times_a_visualisation_step_and_a_style_step_against_their_passes()
+    {
+        var run = CliRunner.Run("--json", "bench", "--model", SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx"), "--synthesis", "--iterations", "1");
+        Assert.Equal(0, run.ExitCode);
+        using JsonDocument document = JsonDocument.Parse(run.Output);
+        JsonElement root = document.RootElement;
+        foreach (string field in new[] { "forward_backward_ms", "visualize_step_ms", "style_forward_backward_ms", "style_step_ms" })
+        {
+            Assert.True(root.GetProperty(field).GetDouble() > 0, field);
+        }
+        Assert.Equal(root.GetProperty("visualize_step_ms").GetDouble() / root.GetProperty("forward_backward_ms").GetDouble(),
+            root.GetProperty("visualize_step_to_forward_backward").GetDouble(), 6);
+    }
 }
