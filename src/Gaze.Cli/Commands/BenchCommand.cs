@@ -5,8 +5,8 @@ using Gaze.Engine;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Onnx;
-using Gaze.Synthesis;
 using Gaze.Onnx.Runtime;
+using Gaze.Synthesis;
 using Spectre.Console;
 
 namespace Gaze.Cli.Commands;
