@@ -43,12 +43,11 @@ public static class DreamCommand
                 MaxJitter = parse.GetValue(jitter),
                 Seed = parse.GetValue(seed),
             }.Validate();
-            if (parse.GetValue(size) is int side && (side < 8 || side > Engine.ResourceLimits.MaxInputSide))
-                throw new Errors.InvalidOptionException("--size", $"must be between 8 and {Engine.ResourceLimits.MaxInputSide} pixels, got {side}");
+            int? side = parse.GetValue(size) is int given ? SynthesisOutput.Side(given, "--size") : null;
             RgbImage picture = ImageDecoder.Load(parse.GetValue(image)!, context.Limits);
             using var scope = NewDisposeScope();
             var network = new SynthesisNetwork(loaded.Graph, loaded.Input);
-            Tensor input = SynthesisOutput.Input(loaded, picture, parse.GetValue(size));
+            Tensor input = SynthesisOutput.Input(loaded, picture, side);
             using SynthesisResult result = SynthesisOutput.WithProgress(context, "dreaming", options.Iterations * options.Octaves,
                 (progress, cancellation) => DeepDream.Run(network, input, options, progress, cancellation));
             var fields = new Dictionary<string, object?>
@@ -62,7 +61,7 @@ public static class DreamCommand
             };
             string summary = string.Create(CultureInfo.InvariantCulture,
                 $"{options.Layer}: mean activation² {result.Trace[0]:G4} -> {result.Trace[^1]:G4} over {result.Trace.Count} steps");
-            output.Write(parse, context, loaded, new SynthesisPictures(SynthesisOutput.Picture(loaded, result.Input), result.Snapshots.Select(s => SynthesisOutput.Picture(loaded, s)).ToArray()),
+            output.Write(parse, context, loaded, SynthesisOutput.Pictures(loaded, result),
                 result.Measure, result.Trace, fields, summary);
             return ExitCodes.Success;
         }));

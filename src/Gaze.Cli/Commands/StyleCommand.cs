@@ -76,7 +76,7 @@ public static class StyleCommand
                 },
                 Seed = parse.GetValue(seed),
             }.Validate();
-            int contentSide = Side(parse.GetValue(size), "--size"), styleSide = Side(parse.GetValue(styleSize), "--style-size");
+            int contentSide = SynthesisOutput.Side(parse.GetValue(size), "--size"), styleSide = SynthesisOutput.Side(parse.GetValue(styleSize), "--style-size");
             loaded.ResolveLayers(string.Join(",", options.Layers()), "--style-layers");
             RgbImage contentImage = ImageDecoder.Load(parse.GetValue(content)!, context.Limits);
             RgbImage styleImage = ImageDecoder.Load(parse.GetValue(style)!, context.Limits);
@@ -103,7 +103,7 @@ public static class StyleCommand
             };
             string summary = string.Create(CultureInfo.InvariantCulture,
                 $"loss {result.Trace[0]:G4} -> {final.Total:G4} ({1 - final.Total / result.Trace[0]:P1} lower); content loss {final.Content:G4} (style picture's: {ofStyle.Content:G4})");
-            output.Write(parse, context, loaded, new SynthesisPictures(SynthesisOutput.Picture(loaded, result.Input), result.Snapshots.Select(s => SynthesisOutput.Picture(loaded, s)).ToArray()),
+            output.Write(parse, context, loaded, SynthesisOutput.Pictures(loaded, result),
                 result.Measure, result.Trace, fields, summary);
             return ExitCodes.Success;
         }));
@@ -161,7 +161,7 @@ public static class StyleCommand
                 ["relative_feature_error"] = Math.Round(error, 6),
             };
             string summary = string.Create(CultureInfo.InvariantCulture, $"{target}: features within {error:P1} of the original's after {result.Trace.Count} steps");
-            output.Write(parse, context, loaded, new SynthesisPictures(SynthesisOutput.Picture(loaded, result.Input), result.Snapshots.Select(s => SynthesisOutput.Picture(loaded, s)).ToArray()),
+            output.Write(parse, context, loaded, SynthesisOutput.Pictures(loaded, result),
                 result.Measure, result.Trace, fields, summary);
             return ExitCodes.Success;
         }));
@@ -182,7 +182,4 @@ public static class StyleCommand
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
             ? value
             : throw new InvalidOptionException(option, $"'{text}' is not a number");
-
-    private static int Side(int value, string option) =>
-        value is >= 8 and <= Engine.ResourceLimits.MaxInputSide ? value : throw new InvalidOptionException(option, $"must be between 8 and {Engine.ResourceLimits.MaxInputSide} pixels, got {value}");
 }

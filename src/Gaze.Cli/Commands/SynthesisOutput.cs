@@ -56,6 +56,17 @@ internal sealed class SynthesisOutput
     /// <summary>The picture in <paramref name="x"/> [1,C,H,W] (channels first, the model's normalisation), 8-bit.</summary>
     public static RgbImage Picture(LoadedModel model, Tensor x) => new ImageDeprocessor(model.Input with { Layout = TensorLayout.NCHW }).ToImage(x);
 
+    /// <summary>The final picture of <paramref name="result"/> and its snapshots for the contact sheet.</summary>
+    public static SynthesisPictures Pictures(LoadedModel model, SynthesisResult result) =>
+        new(Picture(model, result.Input), result.Snapshots.Select(s => Picture(model, s)).ToArray());
+
+    /// <summary><paramref name="value"/> as a picture side in pixels.</summary>
+    /// <exception cref="Errors.InvalidOptionException">Below 8 or above the largest input side (names <paramref name="option"/>).</exception>
+    public static int Side(int value, string option) =>
+        value is >= 8 and <= Engine.ResourceLimits.MaxInputSide
+            ? value
+            : throw new Errors.InvalidOptionException(option, $"must be between 8 and {Engine.ResourceLimits.MaxInputSide} pixels, got {value}");
+
     /// <summary>Runs <paramref name="work"/> with a progress bar of <paramref name="total"/> steps showing the current measure.</summary>
     public static T WithProgress<T>(CliContext context, string description, int total, Func<IProgress<SynthesisProgress>, CancellationToken, T> work)
     {

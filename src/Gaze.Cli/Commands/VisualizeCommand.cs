@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Reporting;
 using Gaze.Synthesis;
@@ -52,8 +51,7 @@ public static class VisualizeCommand
             var network = new SynthesisNetwork(loaded.Graph, loaded.Input);
             using SynthesisResult result = SynthesisOutput.WithProgress(context, "visualizing", options.Iterations * options.Octaves,
                 (progress, cancellation) => ClassVisualization.Run(network, options, progress, cancellation));
-            var deprocessor = new ImageDeprocessor(loaded.Input with { Layout = TensorLayout.NCHW });
-            RgbImage picture = deprocessor.ToImage(result.Input);
+            SynthesisPictures pictures = SynthesisOutput.Pictures(loaded, result);
             var fields = new Dictionary<string, object?>
             {
                 ["command"] = "visualize",
@@ -65,8 +63,8 @@ public static class VisualizeCommand
                 ["kept_probability"] = Math.Round(result.Trace.Skip(result.Trace.Count - options.Iterations).Max(), 6),
             };
             string summary = string.Create(CultureInfo.InvariantCulture,
-                $"{loaded.LabelOf(goal)}: best p {result.Trace.Skip(result.Trace.Count - options.Iterations).Max():F3} over {result.Trace.Count} steps ({picture.Width}x{picture.Height})");
-            output.Write(parse, context, loaded, new SynthesisPictures(picture, result.Snapshots.Select(deprocessor.ToImage).ToArray()),
+                $"{loaded.LabelOf(goal)}: best p {result.Trace.Skip(result.Trace.Count - options.Iterations).Max():F3} over {result.Trace.Count} steps ({pictures.Result.Width}x{pictures.Result.Height})");
+            output.Write(parse, context, loaded, pictures,
                 result.Measure, result.Trace, fields, summary);
             return ExitCodes.Success;
         }));
