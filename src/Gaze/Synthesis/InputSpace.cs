@@ -5,9 +5,8 @@ namespace Gaze.Synthesis;
 
 /// <summary>
 /// The model's input tensor space, where every synthesis method optimises: the valid range of each channel (what
-/// pixel values 0 and 255 become under the model's preprocessing), clamping to it, the 8-bit quantisation that saving
-/// a PNG and reading it back applies, and the scale that carries the CS231n step sizes over from torchvision's
-/// normalisation to any other.
+/// pixel values 0 and 255 become under the model's preprocessing), clamping to it, pixel levels and steps measured in
+/// them, and the scale that carries the CS231n step sizes over from torchvision's normalisation to any other.
 /// </summary>
 public sealed class InputSpace
 {
@@ -59,18 +58,6 @@ public sealed class InputSpace
     {
         using var scope = NewDisposeScope();
         return x.clamp(Bound(Lower, x), Bound(Upper, x)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// <paramref name="x"/> [N,C,H,W] as it comes back from an 8-bit image: each value mapped to its pixel level,
-    /// rounded, clipped to 0..255 and normalised again, with the arithmetic of <see cref="Imaging.ImagePreprocessor"/>.
-    /// </summary>
-    public Tensor Quantise(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        Tensor levels = ToLevels(x).round().clamp(0, 255);
-        Tensor normalised = (levels * (Input.Range / 255.0) - PerChannel(c => Input.MeanOf(c))) / PerChannel(c => Input.StdOf(c));
-        return normalised.to(x.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>
