@@ -58,7 +58,8 @@ public static class FoolingImage
         bool Wanted(int predicted) => targeted ? predicted == goal : predicted != originalClass;
 
         // The picture as it will be saved for input x, and what the network makes of that picture read back.
-        RgbImage Saved(Tensor x) => PerturbedImage.Apply(original, space.ToLevels(x) - space.ToLevels(start), geometry, space.Input.Channels);
+        Tensor startLevels = space.ToLevels(start);
+        RgbImage Saved(Tensor x) => PerturbedImage.Apply(original, space.ToLevels(x) - startLevels, geometry, space.Input.Channels);
         (int Class, double Probability) Classify(RgbImage image)
         {
             using var inner = NewDisposeScope();
@@ -72,6 +73,7 @@ public static class FoolingImage
         int iterations = 0;
         int? floatFooledAt = null;
         RgbImage? result = null;
+        (int Class, double Probability) verdict = default;
         if (options.Attack == FoolingAttack.GradientAscent)
         {
             double rate = space.StepLength(options.LearningRate, start.numel());
@@ -88,7 +90,8 @@ public static class FoolingImage
                 {
                     floatFooledAt ??= iterations;
                     RgbImage candidate = Saved(x);
-                    if (Wanted(Classify(candidate).Class))
+                    verdict = Classify(candidate);
+                    if (Wanted(verdict.Class))
                     {
                         result = candidate;
                         break;
@@ -124,8 +127,12 @@ public static class FoolingImage
                 x = StepTensors.Replace(x, space.Clamp(projected));
             }
         }
-        result ??= Saved(x);
-        var (finalClass, finalProbability) = Classify(result);
+        if (result is null)
+        {
+            result = Saved(x);
+            verdict = Classify(result);
+        }
+        var (finalClass, finalProbability) = verdict;
         return new FoolingResult(result, Wanted(finalClass), iterations, originalClass, finalClass, finalProbability,
             PerturbedImage.Distortion(original, result), trace, floatFooledAt);
     }
