@@ -13,9 +13,6 @@ namespace Gaze.Synthesis;
 /// </summary>
 public static class ClassVisualization
 {
-    /// <summary>Snapshots kept for the contact sheet.</summary>
-    private const int SnapshotCount = 8;
-
     /// <summary>Grows an image of <see cref="ClassVisualizationOptions.Target"/>.</summary>
     /// <exception cref="Errors.InvalidOptionException">An option out of range.</exception>
     /// <exception cref="OperationCanceledException">Cancelled (checked before every step).</exception>
@@ -32,6 +29,7 @@ public static class ClassVisualization
         int total = options.Iterations * options.Octaves;
         var trace = new List<double>();
         var snapshots = new List<Tensor>();
+        var schedule = new SnapshotSchedule(total);
         Tensor? best = null;
         double bestProbability = -1;
 
@@ -69,7 +67,7 @@ public static class ClassVisualization
                 x = StepTensors.Replace(x, next);
                 int done = octave * options.Iterations + t + 1;
                 progress?.Report(new SynthesisProgress(done, total, "p(target)", probability));
-                if (done % Math.Max(1, total / SnapshotCount) == 0 && snapshots.Count < SnapshotCount) snapshots.Add(x.clone().MoveToOuterDisposeScope());
+                if (schedule.Due(done, snapshots.Count)) snapshots.Add(x.clone().MoveToOuterDisposeScope());
             }
         }
         foreach (Tensor snapshot in snapshots) snapshot.MoveToOuterDisposeScope();
