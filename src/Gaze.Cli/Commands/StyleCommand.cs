@@ -84,9 +84,9 @@ public static class StyleCommand
             var network = new SynthesisNetwork(loaded.Graph, loaded.Input);
             Tensor contentInput = SynthesisOutput.Input(loaded, contentImage, contentSide);
             Tensor styleInput = SynthesisOutput.Input(loaded, styleImage, styleSide);
-            using SynthesisResult result = SynthesisOutput.WithProgress(context, "styling", options.Iterations,
-                (progress, cancellation) => StyleTransfer.Run(network, contentInput, styleInput, options, progress, cancellation));
             using var objective = new StyleObjective(network, contentInput, styleInput, options);
+            using SynthesisResult result = SynthesisOutput.WithProgress(context, "styling", options.Iterations,
+                (progress, cancellation) => StyleTransfer.Run(network, objective, contentInput, progress, cancellation));
             StyleLossParts final = objective.Measure(result.Input);
             // The style picture at the content's size: how much content a picture that ignores it would lose.
             StyleLossParts ofStyle = objective.Measure(nn.functional.interpolate(styleInput, [contentInput.shape[2], contentInput.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false));

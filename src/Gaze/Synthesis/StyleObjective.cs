@@ -20,7 +20,7 @@ public sealed record StyleLossParts(double Content, double Style, double TotalVa
 public sealed class StyleObjective : IDisposable
 {
     private readonly SynthesisNetwork network;
-    private readonly StyleTransferOptions options;
+
     private readonly double tvWeight;
     private readonly double featureScale;
     private readonly Tensor contentTarget;
@@ -32,7 +32,7 @@ public sealed class StyleObjective : IDisposable
     public StyleObjective(SynthesisNetwork network, Tensor content, Tensor? style, StyleTransferOptions options)
     {
         this.network = network;
-        this.options = options.Validate();
+        Options = options.Validate();
         tvWeight = options.TvWeight / (network.Space.Scale * network.Space.Scale);
         // Features grow with the input's scale (about linearly through the first layers), so they are divided by it:
         // the CS231n weights, chosen for torchvision's space, then balance content and style on any preprocessing.
@@ -54,6 +54,9 @@ public sealed class StyleObjective : IDisposable
             styleTargets[i] = StyleLosses.Gram(Normalised(map)).DetachFromDisposeScope();
         }
     }
+
+    /// <summary>The settings the objective was made with (validated).</summary>
+    public StyleTransferOptions Options { get; }
 
     /// <summary>The layers a run must capture.</summary>
     public IReadOnlyList<string> Layers { get; }
@@ -84,11 +87,11 @@ public sealed class StyleObjective : IDisposable
 
     private (Tensor Content, Tensor Style, Tensor Variation) Parts(GraphRun run, Tensor input)
     {
-        Tensor content = StyleLosses.Content(options.ContentWeight, Normalised(run.Captured[options.ContentLayer]), contentTarget);
+        Tensor content = StyleLosses.Content(Options.ContentWeight, Normalised(run.Captured[Options.ContentLayer]), contentTarget);
         Tensor style = zeros(1);
         for (int i = 0; i < styleTargets.Length; i++)
         {
-            style = style + StyleLosses.Style(options.StyleWeights[i], Normalised(run.Captured[options.StyleLayers[i]]), styleTargets[i]);
+            style = style + StyleLosses.Style(Options.StyleWeights[i], Normalised(run.Captured[Options.StyleLayers[i]]), styleTargets[i]);
         }
         return (content, style.sum(), StyleLosses.TotalVariation(tvWeight, input));
     }

@@ -10,8 +10,6 @@ namespace Gaze.Synthesis;
 /// </summary>
 public static class StyleTransfer
 {
-    private const int SnapshotCount = 8;
-
     /// <summary>Repaints <paramref name="content"/> [1,C,H,W] in the style of <paramref name="style"/> (any size; null without style layers).</summary>
     /// <exception cref="Errors.InvalidOptionException">An option out of range.</exception>
     /// <exception cref="Errors.UnknownLayerException">A layer the model does not have.</exception>
@@ -19,10 +17,22 @@ public static class StyleTransfer
     public static SynthesisResult Run(SynthesisNetwork network, Tensor content, Tensor? style, StyleTransferOptions options,
         IProgress<SynthesisProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        options.Validate();
+        using var objective = new StyleObjective(network, content, style, options);
+        return Run(network, objective, content, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Minimises <paramref name="objective"/> (with its <see cref="StyleObjective.Options"/>) from
+    /// <paramref name="content"/> [1,C,H,W], or from noise of its shape; a caller that also measures the result with
+    /// the objective computes its targets once.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled (checked before every step).</exception>
+    public static SynthesisResult Run(SynthesisNetwork network, StyleObjective objective, Tensor content,
+        IProgress<SynthesisProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        StyleTransferOptions options = objective.Options;
         InputSpace space = network.Space;
         using var scope = NewDisposeScope();
-        using var objective = new StyleObjective(network, content, style, options);
         Tensor x;
         if (options.StartFromNoise)
         {
@@ -34,22 +44,22 @@ public static class StyleTransfer
         {
             x = content.clone();
         }
-        using var adam = new AdamSteps(x);
-        using var lbfgs = new LbfgsSteps();
+        using AdamSteps? adam = options.Optimizer == StyleOptimizer.Adam ? new AdamSteps(x) : null;
+        using LbfgsSteps? lbfgs = options.Optimizer == StyleOptimizer.Lbfgs ? new LbfgsSteps() : null;
         var trace = new List<double>();
         var snapshots = new List<Tensor>();
+        var schedule = new SnapshotSchedule(options.Iterations);
         for (int t = 0; t < options.Iterations; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var step = NewDisposeScope();
             var (loss, gradient, _) = network.Gradient(x, objective.Layers, objective.Loss);
-            Tensor next = options.Optimizer == StyleOptimizer.Lbfgs
-                ? lbfgs.Step(x, gradient)
-                : adam.Step(x, gradient, (t < options.DecayStep ? options.LearningRate : options.DecayedLearningRate) * space.Scale);
+            Tensor next = lbfgs?.Step(x, gradient)
+                ?? adam!.Step(x, gradient, (t < options.DecayStep ? options.LearningRate : options.DecayedLearningRate) * space.Scale);
             x = StepTensors.Replace(x, space.Clamp(next));
             trace.Add(loss);
             progress?.Report(new SynthesisProgress(t + 1, options.Iterations, "loss", loss));
-            if ((t + 1) % Math.Max(1, options.Iterations / SnapshotCount) == 0 && snapshots.Count < SnapshotCount) snapshots.Add(x.clone().MoveToOuterDisposeScope());
+            if (schedule.Due(t + 1, snapshots.Count)) snapshots.Add(x.clone().MoveToOuterDisposeScope());
         }
         foreach (Tensor snapshot in snapshots) snapshot.MoveToOuterDisposeScope();
         return new SynthesisResult(x.MoveToOuterDisposeScope(), snapshots, trace, "loss");
