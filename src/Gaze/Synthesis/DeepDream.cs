@@ -33,7 +33,7 @@ public static class DeepDream
             double shrink = Math.Pow(options.OctaveScale, options.Octaves - 1 - octave);
             long[] size = [Math.Max(8, (long)Math.Round(height / shrink)), Math.Max(8, (long)Math.Round(width / shrink))];
             Tensor baseImage = Resized(image, size);
-            x = (baseImage + Resized(detail, size)).MoveToOuterDisposeScope();
+            x = baseImage + Resized(detail, size);
             for (int t = 0; t < options.Iterations; t++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
