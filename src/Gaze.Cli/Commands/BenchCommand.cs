@@ -103,11 +103,10 @@ public static class BenchCommand
     {
         using LoadedModel loaded = LoadedModel.Open(modelPath, limits: context.Limits);
         var network = new SynthesisNetwork(loaded.Graph, loaded.Input);
-        string[] squeezeNet = ["fire2/concat_1", "conv1_2", "fire3/concat_1", "fire4/concat_1", "fire5/concat_1"];
-        string fallback = loaded.Layers.DefaultCamLayer ?? throw new Errors.InvalidOptionException("--synthesis", "the model has no spatial layer to take as content and style");
-        var style = squeezeNet.All(loaded.Graph.TensorNames.Contains)
-            ? new StyleTransferOptions { ContentLayer = squeezeNet[0], StyleLayers = squeezeNet[1..], StyleWeights = [6e6, 1.5e5, 3600, 300] }
-            : new StyleTransferOptions { ContentLayer = fallback, StyleLayers = [fallback], StyleWeights = [1] };
+        StyleTransferOptions style = StyleTransferOptions.ForSqueezeNet(loaded.Graph.TensorNames)
+            ?? (loaded.Layers.DefaultCamLayer is { } layer
+                ? new StyleTransferOptions { ContentLayer = layer, StyleLayers = [layer], StyleWeights = [1] }
+                : throw new Errors.InvalidOptionException("--synthesis", "the model has no spatial layer to take as content and style"));
         SynthesisBenchmarkResult r = SynthesisBenchmark.Measure(network, style, 192, repeats, cancellation);
         if (context.Json)
         {

@@ -15,13 +15,6 @@ namespace Gaze.Cli.Commands;
 /// </summary>
 public static class StyleCommand
 {
-    // CS231n's SqueezeNet layers, by the Caffe2 file's tensor names (REFERENCE.md section 5). Its style weights were
-    // set for torchvision's SqueezeNet; on this file, with features divided by the input scale, the style term comes
-    // out about 300 times weaker, so they are multiplied by 300 to keep CS231n's balance of content and style.
-    private const string SqueezeNetContent = "fire2/concat_1";
-    private static readonly string[] SqueezeNetStyle = ["conv1_2", "fire3/concat_1", "fire4/concat_1", "fire5/concat_1"];
-    private static readonly double[] SqueezeNetStyleWeights = [6_000_000, 150_000, 3_600, 300];
-
     /// <summary>Builds <c>gaze style</c>.</summary>
     public static Command Create(GazeApp app)
     {
@@ -49,13 +42,13 @@ public static class StyleCommand
         command.SetAction(parse => app.Execute(parse, context =>
         {
             using LoadedModel loaded = LoadedModel.Open(parse.GetValue(model)!, limits: context.Limits);
-            bool squeezeNet = SqueezeNetStyle.Append(SqueezeNetContent).All(loaded.Graph.TensorNames.Contains);
-            string[] layers = List(parse.GetValue(styleLayers), "--style-layers") ?? (squeezeNet ? SqueezeNetStyle : throw Needed("--style-layers"));
-            double[] weights = List(parse.GetValue(styleWeights), "--style-weights")?.Select(w => Number(w, "--style-weights")).ToArray()
-                ?? (parse.GetValue(styleLayers) is null && squeezeNet ? SqueezeNetStyleWeights : Enumerable.Repeat(1.0, layers.Length).ToArray());
+            StyleTransferOptions? squeezeNet = StyleTransferOptions.ForSqueezeNet(loaded.Graph.TensorNames);
+            IReadOnlyList<string> layers = List(parse.GetValue(styleLayers), "--style-layers") ?? squeezeNet?.StyleLayers ?? throw Needed("--style-layers");
+            IReadOnlyList<double> weights = List(parse.GetValue(styleWeights), "--style-weights")?.Select(w => Number(w, "--style-weights")).ToArray()
+                ?? (parse.GetValue(styleLayers) is null && squeezeNet is not null ? squeezeNet.StyleWeights : Enumerable.Repeat(1.0, layers.Count).ToArray());
             var options = new StyleTransferOptions
             {
-                ContentLayer = parse.GetValue(contentLayer) ?? (squeezeNet ? SqueezeNetContent : throw Needed("--content-layer")),
+                ContentLayer = parse.GetValue(contentLayer) ?? squeezeNet?.ContentLayer ?? throw Needed("--content-layer"),
                 ContentWeight = parse.GetValue(contentWeight),
                 StyleLayers = layers,
                 StyleWeights = weights,

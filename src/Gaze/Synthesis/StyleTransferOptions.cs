@@ -58,6 +58,22 @@ public sealed record StyleTransferOptions
     /// <summary>The seed of the starting noise.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// CS231n's SqueezeNet settings by the Caffe2 file's tensor names (REFERENCE.md section 5): content
+    /// <c>fire2/concat_1</c>, style <c>conv1_2</c>, <c>fire3/concat_1</c>, <c>fire4/concat_1</c>,
+    /// <c>fire5/concat_1</c>, or null for a model without those tensors. CS231n's style weights (20000, 500, 12, 1)
+    /// were set for torchvision's SqueezeNet; on this file, with features divided by the input scale, the style term
+    /// comes out about 300 times weaker, so the weights are those times 300 to keep CS231n's balance.
+    /// </summary>
+    public static StyleTransferOptions? ForSqueezeNet(IReadOnlyCollection<string> tensorNames)
+    {
+        string[] style = ["conv1_2", "fire3/concat_1", "fire4/concat_1", "fire5/concat_1"];
+        const string content = "fire2/concat_1";
+        return style.Append(content).All(tensorNames.Contains)
+            ? new StyleTransferOptions { ContentLayer = content, StyleLayers = style, StyleWeights = [6_000_000, 150_000, 3_600, 300] }
+            : null;
+    }
+
     /// <summary>The content layer and the style layers, each once.</summary>
     public IReadOnlyList<string> Layers() => [.. new[] { ContentLayer }.Concat(StyleLayers).Distinct()];
 
