@@ -65,13 +65,11 @@ public sealed class CliContext
     /// </summary>
     public void WithProgress(string description, int total, Action<Action> work)
     {
-        bool terminal = ReferenceEquals(Error, System.Console.Error) && !System.Console.IsErrorRedirected;
-        if (Quiet || Json || !terminal || total < 2)
+        if (ProgressConsole() is not { } console || total < 2)
         {
             work(() => { });
             return;
         }
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Error) });
         console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(progress =>
@@ -79,6 +77,16 @@ public sealed class CliContext
                 ProgressTask task = progress.AddTask(description, maxValue: total);
                 work(() => task.Increment(1));
             });
+    }
+
+    /// <summary>
+    /// A console on standard error for progress bars, or null when none should be drawn: standard error is not the
+    /// process's terminal, or <see cref="Quiet"/> or <see cref="Json"/> asks for plain output.
+    /// </summary>
+    public IAnsiConsole? ProgressConsole()
+    {
+        bool terminal = ReferenceEquals(Error, System.Console.Error) && !System.Console.IsErrorRedirected;
+        return Quiet || Json || !terminal ? null : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Error) });
     }
 
     /// <summary>Writes a note to standard error when <see cref="Verbose"/>.</summary>

@@ -70,9 +70,8 @@ public static class FinetuneCommand
     /// </summary>
     private static FinetuneResult Run(CliContext context, FinetuneOptions options, CancellationToken cancellationToken)
     {
-        bool terminal = ReferenceEquals(context.Error, System.Console.Error) && !System.Console.IsErrorRedirected;
         bool lines = !context.Quiet && !context.Json;
-        if (!lines || !terminal)
+        if (context.ProgressConsole() is not { } console)
         {
             var plain = new FinetuneCallbacks
             {
@@ -82,7 +81,6 @@ public static class FinetuneCommand
             return new Finetuner(options, plain).Run(cancellationToken);
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Error) });
         var warnings = new List<string>();
         FinetuneResult? result = null;
         console.Progress()

@@ -71,9 +71,7 @@ internal sealed class SynthesisOutput
     public static T WithProgress<T>(CliContext context, string description, int total, Func<IProgress<SynthesisProgress>, CancellationToken, T> work)
     {
         CancellationToken cancellation = context.Interruption.Observe();
-        bool terminal = ReferenceEquals(context.Error, System.Console.Error) && !System.Console.IsErrorRedirected;
-        if (context.Quiet || context.Json || !terminal) return work(new StepReport(_ => { }), cancellation);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Error) });
+        if (context.ProgressConsole() is not { } console) return work(new StepReport(_ => { }), cancellation);
         T result = default!;
         console.Progress()
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
