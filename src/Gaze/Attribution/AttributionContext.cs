@@ -54,6 +54,16 @@ public sealed class AttributionContext : IDisposable
     public Tensor Scores(Tensor inputs) => Scorers.InputScores(inputs);
 
     /// <summary>
+    /// The pre-softmax scores [B,classes] of a batch of NCHW inputs, forward only, on Gaze's own graph: the engine
+    /// of <see cref="InputGradients"/>, so that a gradient method's F(x) and its gradients come from the same arithmetic.
+    /// </summary>
+    public Tensor GraphScores(Tensor inputs)
+    {
+        using GraphRun run = Graph.Run(ToModelLayout(inputs));
+        return run.Scores.detach().clone();
+    }
+
+    /// <summary>
     /// One forward and backward pass: the scores [N,classes] of <paramref name="input"/> (NCHW), the targets resolved
     /// from them, and the gradient [N,C,H,W] of each image's target score with respect to its input.
     /// </summary>

@@ -100,7 +100,8 @@ public sealed class IntegratedGradients : AttributionMethod
         using var scope = NewDisposeScope();
         long images = input.shape[0];
         Tensor baselines = Baseline.For(input, context, Seed);
-        var (scores, resolved) = ForwardScores(context, input, targets);
+        Tensor scores = context.GraphScores(input);
+        IReadOnlyList<int> resolved = targets.Resolve(scores);
         Tensor baselineScores = TargetScores(context, baselines, resolved);
         Tensor difference = input - baselines;
 
@@ -141,23 +142,11 @@ public sealed class IntegratedGradients : AttributionMethod
         return (attributions.to(input.dtype).MoveToOuterDisposeScope(), scores.MoveToOuterDisposeScope(), resolved, figures);
     }
 
-    /// <summary>
-    /// The scores [N,classes] of a forward pass on the unmodified input and the targets they resolve to. Gaze's own
-    /// graph runs it, as it runs the gradient passes, so that F(x) and the gradients come from the same arithmetic.
-    /// </summary>
-    internal static (Tensor Scores, IReadOnlyList<int> Targets) ForwardScores(AttributionContext context, Tensor input, TargetRequest targets)
-    {
-        using GraphRun run = context.Graph.Run(context.ToModelLayout(input));
-        Tensor scores = run.Scores.detach().clone();
-        return (scores, targets.Resolve(scores));
-    }
-
     /// <summary>Each image's target score [N] for a batch of NCHW inputs, on Gaze's own graph.</summary>
     private static Tensor TargetScores(AttributionContext context, Tensor inputs, IReadOnlyList<int> targets)
     {
-        using GraphRun run = context.Graph.Run(context.ToModelLayout(inputs));
         Tensor index = tensor(targets.Select(t => (long)t).ToArray()).unsqueeze(1);
-        return run.Scores.detach().gather(1, index).squeeze(1).clone();
+        return context.GraphScores(inputs).gather(1, index).squeeze(1);
     }
 
     private static double[] Gather(Tensor scores, IReadOnlyList<int> targets)

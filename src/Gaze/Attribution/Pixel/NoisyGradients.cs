@@ -71,7 +71,8 @@ public abstract class NoisyGradients : AttributionMethod
     private (Tensor Attributions, Tensor Scores, IReadOnlyList<int> Targets) Sample(AttributionContext context, Tensor input, TargetRequest targets)
     {
         using var scope = NewDisposeScope();
-        var (scores, resolved) = IntegratedGradients.ForwardScores(context, input, targets);
+        Tensor scores = context.GraphScores(input);
+        IReadOnlyList<int> resolved = targets.Resolve(scores);
         long images = input.shape[0];
         long[] imageShape = input.shape[1..];
         Tensor flat = input.flatten(1);
