@@ -38,18 +38,13 @@ public static class EvaluateCommand
             using LoadedModel loaded = LoadedModel.Open(modelPath, limits: context.Limits);
             IReadOnlyList<string> layers = method.UsesLayers ? loaded.ResolveLayers(parse.GetValue(methodOptions.Layer)) : [];
 
-            IEnumerable<LabelledImage> images;
-            int total;
-            if (folder is not null)
-            {
-                total = AnnotationsFile.Read(Path.Combine(folder, AnnotationsFile.FileName)).Images.Count;
-                images = LabelledImage.FromFolder(folder);
-            }
-            else
-            {
-                total = parse.GetValue(count);
-                images = LabelledImage.Generated(new ShapesGenerator(parse.GetValue(seed)), total);
-            }
+            IReadOnlyList<string> labels = loaded.Labels
+                ?? throw new DataFormatException(loaded.Path, "the model has no labels to match the images' classes against");
+            ImageSet set = folder is not null
+                ? ImageSet.FromShapesFolder(folder, labels)
+                : ImageSet.Generated(new ShapesGenerator(parse.GetValue(seed)), parse.GetValue(count), labels);
+            int total = set.Count;
+            IEnumerable<LabelledImage> images = set.Images();
             // A partial score means nothing: Ctrl+C stops before the next image and the command ends with exit 130.
             CancellationToken cancellation = context.Interruption.Observe();
             images = images.Select(image =>

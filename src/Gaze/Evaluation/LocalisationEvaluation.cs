@@ -1,5 +1,4 @@
 using Gaze.Attribution;
-using Gaze.Errors;
 using Gaze.Imaging;
 using Gaze.Models;
 using static TorchSharp.torch;
@@ -20,18 +19,16 @@ public sealed class LocalisationEvaluation(LoadedModel model, AttributionMethod 
     /// <param name="images">The labelled images.</param>
     /// <param name="batchSize">Images per batch.</param>
     /// <param name="imageDone">Told after each image.</param>
-    /// <exception cref="DataFormatException">A class name is not one of the model's labels.</exception>
+    /// <exception cref="ArgumentException">An image has no class.</exception>
     public LocalisationReport Evaluate(IEnumerable<LabelledImage> images, int batchSize = 32, Action? imageDone = null)
     {
-        IReadOnlyList<string> labels = model.Labels
-            ?? throw new DataFormatException(model.Path, "the model has no labels to match the images' classes against");
         var preprocessor = new ImagePreprocessor(model.Input);
         using var explainer = new Explainer(model.Graph, layers, new AttributionOptions { InputLayout = model.Input.Layout });
         int total = 0, correct = 0, hits = 0;
         foreach (LabelledImage[] batch in images.Chunk(batchSize))
         {
             using var scope = NewDisposeScope();
-            int[] truth = batch.Select(b => ClassIndex(labels, b)).ToArray();
+            int[] truth = batch.Select(b => b.Class ?? throw new ArgumentException($"{b.Name} has no class to evaluate against", nameof(images))).ToArray();
             Tensor modelInput = preprocessor.Preprocess(batch.Select(b => b.Image).ToList());
             using Explanation explanation = explainer.Explain(method, modelInput, truth);
             // The explanation's own forward pass gives the predictions.
@@ -42,17 +39,10 @@ public sealed class LocalisationEvaluation(LoadedModel model, AttributionMethod 
                 if (predicted[i] == truth[i]) correct++;
                 Heatmap map = explanation.SourceHeatmap(i, preprocessor.GeometryFor(batch[i].Image));
                 int peak = Array.IndexOf(map.Values, map.Values.Max());
-                if (batch[i].Box.Contains(peak % map.Width, peak / map.Width)) hits++;
+                if (batch[i].Boxes.Any(box => box.Contains(peak % map.Width, peak / map.Width))) hits++;
                 imageDone?.Invoke();
             }
         }
         return new LocalisationReport(total, correct, hits, method.Name, string.Join(",", layers));
-    }
-
-    private int ClassIndex(IReadOnlyList<string> labels, LabelledImage image)
-    {
-        for (int i = 0; i < labels.Count; i++)
-            if (string.Equals(labels[i], image.ClassName, StringComparison.OrdinalIgnoreCase)) return i;
-        throw new DataFormatException(image.Name, $"class '{image.ClassName}' is not one of the model's labels ({string.Join(", ", labels)})");
     }
 }

@@ -32,7 +32,7 @@ public sealed class ShippedModelTests
     {
         using LoadedModel model = LoadedModel.Open(Model);
         var evaluation = new LocalisationEvaluation(model, MethodRegistry.Default.Get("cam"), [model.Metadata.CamLayer!]);
-        LocalisationReport report = evaluation.Evaluate(LabelledImage.Generated(new ShapesGenerator(1000), 1000));
+        LocalisationReport report = evaluation.Evaluate(ImageSet.Generated(new ShapesGenerator(1000), 1000, model.Labels!).Images());
         Assert.Equal(1000, report.Images);
         Assert.True(report.Accuracy >= 0.97, $"accuracy {report.Accuracy:P1}");
         Assert.True(report.PointingAccuracy >= 0.90, $"pointing game {report.PointingAccuracy:P1}");

@@ -1,0 +1,173 @@
+using System.Text.Json;
+using Gaze.Datasets;
+using Gaze.Errors;
+using Gaze.IO;
+
+namespace Gaze.Evaluation;
+
+/// <summary>
+/// Reads <c>boxes.json</c>, the ground truth of photos for <c>gaze evaluate</c>:
+/// <code>
+/// {"images": [{"file": "photos/cat.png", "class": 281, "boxes": [[x0, y0, x1, y1], ...]}, ...]}
+/// </code>
+/// <c>file</c> is relative to the boxes file's folder; <c>class</c> is a class index or a label (a whole label or one
+/// of its comma-separated synonyms, any case) and may be left out when unknown; <c>boxes</c> are in the image's own
+/// pixels, half-open (see <see cref="BoundingBox"/>), at least one. Everything is checked before anything is
+/// evaluated: that each image exists, each box lies inside its image (whose size is read from the file's header)
+/// and each class is one of the model's. Unknown fields are errors, so a misspelt field is not silently ignored.
+/// </summary>
+internal static class BoxesFile
+{
+    private static readonly JsonDocumentOptions ReadOptions = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+    };
+
+    /// <summary>The images listed in the boxes file at <paramref name="path"/>, checked.</summary>
+    /// <param name="path">The boxes file.</param>
+    /// <param name="labels">The model's labels; null when it has none (classes must then be indices).</param>
+    /// <exception cref="InputFileNotFoundException">The boxes file or a listed image does not exist.</exception>
+    /// <exception cref="DataFormatException">The file is not valid JSON, a field is missing or wrong, a box lies
+    /// outside its image, a class is unknown or there are no images; the message names the file and the field.</exception>
+    /// <exception cref="ImageDecodeException">A listed image is not a readable image.</exception>
+    public static IReadOnlyList<ImageFileEntry> Read(string path, IReadOnlyList<string>? labels)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new InputFileNotFoundException(path);
+        if (SuppliedFile.Problem(path, SuppliedFile.MaxAnnotationsBytes, "a boxes file") is { } problem)
+            throw new DataFormatException(path, problem);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataFormatException(path, $"cannot read: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text, ReadOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new DataFormatException(path, JsonErrorText.NotValid(e), e);
+        }
+        using (document)
+        {
+            return new BoxesParser(path, labels).Read(document.RootElement);
+        }
+    }
+
+    /// <summary>Walks the JSON tree; every error names the file and the field.</summary>
+    private sealed class BoxesParser(string path, IReadOnlyList<string>? labels)
+    {
+        private readonly string directory = Path.GetDirectoryName(path) ?? "";
+        // Each distinct class name is looked up once, not once per image.
+        private readonly Dictionary<string, int> classByName = new(StringComparer.OrdinalIgnoreCase);
+
+        public IReadOnlyList<ImageFileEntry> Read(JsonElement root)
+        {
+            if (root.ValueKind != JsonValueKind.Object) throw Error("(top level)", "must be a JSON object");
+            RejectUnknown(root, "", "images");
+            if (!root.TryGetProperty("images", out var imagesElement)) throw Error("images", "is missing");
+            if (imagesElement.ValueKind != JsonValueKind.Array) throw Error("images", "must be an array");
+            if (imagesElement.GetArrayLength() == 0) throw Error("images", "no images");
+            var entries = new List<ImageFileEntry>(imagesElement.GetArrayLength());
+            var files = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var element in imagesElement.EnumerateArray())
+            {
+                entries.Add(Image(element, $"images[{entries.Count}]", files));
+            }
+            return entries;
+        }
+
+        private ImageFileEntry Image(JsonElement element, string field, HashSet<string> files)
+        {
+            if (element.ValueKind != JsonValueKind.Object) throw Error(field, "must be an object");
+            RejectUnknown(element, field + ".", "file", "class", "boxes");
+            if (!element.TryGetProperty("file", out var fileElement)) throw Error($"{field}.file", "is missing");
+            string file = NonEmptyString(fileElement, $"{field}.file");
+            int? classIndex = element.TryGetProperty("class", out var classElement) ? Class(classElement, $"{field}.class") : null;
+            if (!element.TryGetProperty("boxes", out var boxesElement)) throw Error($"{field}.boxes", "is missing");
+            var boxes = Boxes(boxesElement, $"{field}.boxes");
+
+            string imagePath = Path.Combine(directory, file.Replace('/', Path.DirectorySeparatorChar));
+            if (!files.Add(Path.GetFullPath(imagePath))) throw Error($"{field}.file", $"'{file}' is listed twice");
+            (int width, int height) = ImageHeader.SizeOf(imagePath);
+            for (int i = 0; i < boxes.Count; i++)
+            {
+                if (boxes[i].X1 > width || boxes[i].Y1 > height)
+                    throw Error($"{field}.boxes[{i}]", $"{boxes[i]} lies outside {file}, which is {width}x{height}");
+            }
+            return new ImageFileEntry(imagePath, classIndex, boxes, null);
+        }
+
+        private int? Class(JsonElement element, string field)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Null:
+                    return null;
+                case JsonValueKind.Number:
+                    if (!element.TryGetInt32(out int index) || index < 0) throw Error(field, "must be a class index (0, 1, ...) or a label");
+                    if (labels is not null && LabelLookup.IndexProblem(index, labels) is { } outside) throw Error(field, outside);
+                    return index;
+                case JsonValueKind.String:
+                    string name = NonEmptyString(element, field);
+                    if (labels is null) throw Error(field, $"'{name}' is a label, but the model has no labels; give the class index");
+                    if (classByName.TryGetValue(name, out int known)) return known;
+                    int found = LabelLookup.Find(name, labels, out string problem) ?? throw Error(field, problem);
+                    classByName[name] = found;
+                    return found;
+                default:
+                    throw Error(field, "must be a class index (0, 1, ...) or a label");
+            }
+        }
+
+        private List<BoundingBox> Boxes(JsonElement element, string field)
+        {
+            if (element.ValueKind != JsonValueKind.Array) throw Error(field, "must be an array of [x0, y0, x1, y1] boxes");
+            if (element.GetArrayLength() == 0) throw Error(field, "is empty; an image needs at least one box");
+            var boxes = new List<BoundingBox>(element.GetArrayLength());
+            foreach (var item in element.EnumerateArray()) boxes.Add(Box(item, $"{field}[{boxes.Count}]"));
+            return boxes;
+        }
+
+        private BoundingBox Box(JsonElement element, string field)
+        {
+            const string expected = "must be [x0, y0, x1, y1]: four integers with 0 <= x0 < x1 and 0 <= y0 < y1";
+            if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != 4) throw Error(field, expected);
+            var values = new int[4];
+            int i = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out values[i])) throw Error(field, expected);
+                i++;
+            }
+            if (values[0] < 0 || values[1] < 0 || values[2] <= values[0] || values[3] <= values[1])
+                throw Error(field, $"{expected}, got [{string.Join(", ", values)}]");
+            return new BoundingBox(values[0], values[1], values[2], values[3]);
+        }
+
+        private string NonEmptyString(JsonElement element, string field)
+        {
+            if (element.ValueKind != JsonValueKind.String) throw Error(field, "must be a string");
+            string value = element.GetString()!;
+            return value.Length > 0 ? value : throw Error(field, "is empty");
+        }
+
+        private void RejectUnknown(JsonElement element, string prefix, params string[] known)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (!known.Contains(property.Name, StringComparer.Ordinal))
+                    throw Error(prefix + property.Name, $"unknown field (expected one of: {string.Join(", ", known)})");
+            }
+        }
+
+        private DataFormatException Error(string field, string problem) => new(path, $"{field}: {problem}");
+    }
+}
