@@ -126,9 +126,15 @@ public sealed class ImageSet
     }
 
     /// <summary>
-    /// The photos listed in a boxes file (see <see cref="BoxesFile"/> for the format), with their boxes and, where
-    /// given, classes. Everything is checked now: the file's form, that each image exists, that each box lies inside
-    /// its image and that each class is one of <paramref name="labels"/>.
+    /// The photos listed in a boxes file, with their boxes and, where given, classes:
+    /// <code>
+    /// {"images": [{"file": "photos/cat.png", "class": 281, "boxes": [[x0, y0, x1, y1], ...]}, ...]}
+    /// </code>
+    /// <c>file</c> is relative to the boxes file's folder; <c>class</c> is an index into <paramref name="labels"/> or a
+    /// label (whole, or one of its comma-separated synonyms, any case: <c>"tabby"</c> for <c>"tabby, tabby cat"</c>)
+    /// and may be left out; <c>boxes</c>, at least one, are in the image's own pixels and half-open (see
+    /// <see cref="BoundingBox"/>). Everything is checked now: the file's form, that each image exists, that each box
+    /// lies inside its image (sized from the file's header) and that each class is one of <paramref name="labels"/>.
     /// </summary>
     /// <param name="path">The boxes file.</param>
     /// <param name="labels">The model's labels; null when it has none, and then classes must be indices.</param>
