@@ -1,80 +1,143 @@
 using System.CommandLine;
-using System.Text.Json;
+using System.Globalization;
 using Gaze.Attribution;
+using Gaze.Attribution.Pixel;
 using Gaze.Datasets;
-using Gaze.Errors;
 using Gaze.Evaluation;
+using Gaze.Imaging;
 using Gaze.Models;
+using Gaze.Reporting;
+using Spectre.Console;
 
 namespace Gaze.Cli.Commands;
 
 /// <summary>
-/// <c>gaze evaluate [DATA_DIR] [--model MODEL] [--count N --seed S] [--method M] [--layer L]</c>: top-1 accuracy and
-/// the pointing game of a CAM method, on a shapes folder (annotations.json) or on freshly generated shapes.
+/// <c>gaze evaluate [IMAGE|DIR...] [--model M] [--method m1,m2|all] [--boxes FILE] [--metrics ...|all] [--out DIR]</c>:
+/// can this heatmap be trusted? Localisation against ground truth (a shapes folder's annotations, a boxes file, or
+/// freshly generated shapes) and faithfulness to the model, each beside a random and a centre-Gaussian heatmap.
 /// </summary>
 public static class EvaluateCommand
 {
+    // Evaluate uses these names for its own settings: the data's seed, the curves' steps and baseline.
+    private static readonly string[] TakenNames = ["--seed", "--steps", "--baseline"];
+
     /// <summary>Builds the command.</summary>
     public static Command Create(GazeApp app)
     {
-        var data = new Argument<string?>("DATA_DIR") { Description = "A data set folder with annotations.json (default: generate --count shapes with --seed)", Arity = ArgumentArity.ZeroOrOne };
-        var model = DefaultModel.Option();
-        var count = new Option<int>("--count") { Description = "Generated images when no DATA_DIR is given", DefaultValueFactory = _ => 1000, CustomParser = r => OptionParsers.PositiveInt(r, "--count") ?? 0 };
-        var seed = new Option<int>("--seed") { Description = "Generator seed when no DATA_DIR is given (the shipped model trained on seeds 1 and 2)", DefaultValueFactory = _ => 1000 };
-        var methodOptions = new MethodOptions(app.Methods, defaultMethod: "cam", several: false, purpose: "The method whose heatmap maximum must fall in the box");
-        var command = new Command("evaluate", "Accuracy and pointing game (heatmap maximum inside the object's box) on labelled shapes")
+        var images = new Argument<string[]>("IMAGE")
         {
-            data, model, count, seed,
+            Description = "Images, folders of images, or one shapes folder with annotations.json (default: generate --count shapes with --seed)",
+            Arity = ArgumentArity.ZeroOrMore,
         };
-        // Evaluate has a --seed of its own (the data set's); the methods' valued options stay with explain and bench.
-        methodOptions.AddTo(command, withSmoothing: false, withValues: false);
+        var model = DefaultModel.Option();
+        var boxes = new Option<string?>("--boxes") { Description = "Ground truth for arbitrary images: {\"images\": [{\"file\", \"class\", \"boxes\": [[x0,y0,x1,y1], ...]}]}", HelpName = "FILE" };
+        var metrics = new Option<string>("--metrics")
+        {
+            Description = $"Comma-separated metrics or all: {string.Join(", ", EvaluationMetrics.All)} (localisation ones need ground truth)",
+            DefaultValueFactory = _ => "all",
+        };
+        var tolerance = new Option<int>("--tolerance") { Description = "Pointing game tolerance in pixels (0: the maximum itself must hit)", DefaultValueFactory = _ => 15 };
+        var steps = new Option<int>("--steps") { Description = "Steps of the deletion and insertion curves", DefaultValueFactory = _ => 20 };
+        var baseline = new Option<string>("--baseline") { Description = "What deleted pixels become and insertion starts from: black, blur or mean", DefaultValueFactory = _ => "black" };
+        var count = new Option<int>("--count") { Description = "Generated images when no IMAGE is given", DefaultValueFactory = _ => 1000, CustomParser = r => OptionParsers.PositiveInt(r, "--count") ?? 0 };
+        var seed = new Option<int>("--seed") { Description = "Seeds the generated shapes, the random baseline and the methods' noise (the shipped model trained on seeds 1 and 2)", DefaultValueFactory = _ => 1000 };
+        var output = new Option<string?>("--out", "-o") { Description = "Output directory (default: a new folder under gaze-out/)", HelpName = "DIR" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Write into --out even if it is not empty" };
+        var methodOptions = new MethodOptions(app.Methods, defaultMethod: "gradcam", purpose: "Comma-separated methods to evaluate, or 'all'");
+        var command = new Command("evaluate", "Can this heatmap be trusted? Localisation and faithfulness metrics per method, beside random and centre baselines")
+        {
+            images, model, boxes, metrics, tolerance, steps, baseline, count, seed, output, overwrite,
+        };
+        methodOptions.AddTo(command, withSmoothing: false, withValues: true, taken: TakenNames);
         command.SetAction(parse => app.Execute(parse, context =>
         {
-            string? folder = parse.GetValue(data);
-            if (folder is not null && !File.Exists(Path.Combine(folder, AnnotationsFile.FileName)))
-                throw new InputFileNotFoundException(Path.Combine(folder, AnnotationsFile.FileName));
             string modelPath = DefaultModel.Resolve(parse.GetValue(model));
-            AttributionMethod method = methodOptions.ParseSingle(parse);
-            using LoadedModel loaded = LoadedModel.Open(modelPath, limits: context.Limits);
-            IReadOnlyList<string> layers = method.UsesLayers ? loaded.ResolveLayers(parse.GetValue(methodOptions.Layer)) : [];
+            IReadOnlyList<AttributionMethod> chosen = methodOptions.Parse(parse);
+            MethodSettings given = methodOptions.Settings(parse);
+            Explaining.MethodRegistry.RequireApplicable(chosen, parse.GetValue(methodOptions.Layer) is null ? given.Names : [methodOptions.Layer.Name, .. given.Names]);
+            int dataSeed = parse.GetValue(seed);
+            MethodSettings settings = given.With("--seed", dataSeed.ToString(CultureInfo.InvariantCulture));
+            IReadOnlyList<AttributionMethod> methods = chosen.Select(m => m.Configure(settings)).ToArray();
 
-            IReadOnlyList<string> labels = loaded.Labels
-                ?? throw new DataFormatException(loaded.Path, "the model has no labels to match the images' classes against");
-            ImageSet set = folder is not null
-                ? ImageSet.FromShapesFolder(folder, labels)
-                : ImageSet.Generated(new ShapesGenerator(parse.GetValue(seed)), parse.GetValue(count), labels);
-            int total = set.Count;
-            IEnumerable<LabelledImage> images = set.Images();
-            // A partial score means nothing: Ctrl+C stops before the next image and the command ends with exit 130.
-            CancellationToken cancellation = context.Interruption.Observe();
-            images = images.Select(image =>
+            using LoadedModel loaded = LoadedModel.Open(modelPath, limits: context.Limits);
+            IReadOnlyList<string> layers = methods.Any(m => m.UsesLayers) ? loaded.ResolveLayers(parse.GetValue(methodOptions.Layer)) : [];
+            ImageSet set = Images(parse.GetValue(images) ?? [], parse.GetValue(boxes), loaded, parse.GetValue(count), dataSeed);
+            var options = new EvaluationOptions
             {
-                cancellation.ThrowIfCancellationRequested();
-                return image;
-            });
-            LocalisationReport? report = null;
-            context.WithProgress("evaluating", total, step =>
-                report = new LocalisationEvaluation(loaded, method, layers).Evaluate(images, imageDone: step));
-            if (context.Json)
+                Metrics = EvaluationMetrics.Parse(parse.GetValue(metrics)!, set.HasBoxes),
+                Tolerance = parse.GetValue(tolerance),
+                Steps = parse.GetValue(steps),
+                CurveBaseline = CurveBaseline(parse.GetValue(baseline)!),
+                Seed = dataSeed,
+            };
+            options.Validate();
+            using var run = new EvaluationRun(loaded, methods, layers, options);
+
+            PreparedOutput prepared = OutputDirectory.Claim(parse.GetValue(output), parse.GetValue(overwrite));
+            IReadOnlyDictionary<string, object?> document;
+            EvaluationResult? result = null;
+            try
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(new
-                {
-                    model = modelPath,
-                    data = folder is null ? $"generated: {total} shapes, seed {parse.GetValue(seed)}" : folder,
-                    images = report!.Images,
-                    accuracy = report.Accuracy,
-                    method = report.Method,
-                    layer = report.Layer,
-                    pointing_accuracy = report.PointingAccuracy,
-                }));
+                // A partial score means nothing: Ctrl+C stops at the next batch, writes nothing and exits 130.
+                CancellationToken cancellation = context.Interruption.Observe();
+                context.WithProgress("evaluating", set.Count, step => result = run.Run(set, step, cancellation));
+                document = EvaluationWriter.Document(result!, modelPath, set.Description, layers);
+                EvaluationWriter.Write(prepared.Path, result!, document, $"{Path.GetFileName(modelPath)} on {set.Description}");
             }
-            else
+            catch
             {
-                context.Output.WriteLine($"{report!.Images} images: accuracy {report.Accuracy:P1} ({report.Correct}); " +
-                    $"{report.Method} maximum inside the object's box: {report.PointingAccuracy:P1} ({report.PointingHits})");
+                prepared.RemoveIfCreated();
+                throw;
             }
+            if (context.Json) context.Output.WriteLine(EvaluationWriter.Serialize(document));
+            else Print(context, result!, prepared.Path);
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>The images to evaluate and their ground truth, checked before anything runs.</summary>
+    private static ImageSet Images(string[] arguments, string? boxes, LoadedModel model, int count, int seed)
+    {
+        IReadOnlyList<string> labels = model.Labels ?? [];
+        if (boxes is not null)
+        {
+            ImageSet listed = ImageSet.FromBoxesFile(boxes, model.Labels);
+            return arguments.Length == 0 ? listed : listed.Only(ImageFiles.Expand(arguments));
+        }
+        if (arguments.Length == 0) return ImageSet.Generated(new ShapesGenerator(seed), count, labels);
+        if (arguments.Length == 1 && File.Exists(Path.Combine(arguments[0], AnnotationsFile.FileName)))
+            return ImageSet.FromShapesFolder(arguments[0], labels);
+        return ImageSet.Unlabelled(ImageFiles.Expand(arguments));
+    }
+
+    private static Baseline CurveBaseline(string text) => text.ToLowerInvariant() switch
+    {
+        "black" => Baseline.Black,
+        "blur" => Baseline.Blur,
+        "mean" => Baseline.Mean,
+        _ => throw new Errors.InvalidOptionException("--baseline", $"must be black, blur or mean, got '{text}'"),
+    };
+
+    private static void Print(CliContext context, EvaluationResult result, string directory)
+    {
+        if (!context.Quiet)
+        {
+            var rows = result.Methods.Concat(result.Baselines).ToList();
+            var figures = EvaluationMetrics.Figures.Where(f => rows.Any(r => r.Figures.ContainsKey(f))).ToList();
+            var table = new Table().AddColumn("row");
+            foreach (string figure in figures) table.AddColumn(new TableColumn($"{figure} {(EvaluationMetrics.HigherIsBetter(figure) ? "↑" : "↓")}").RightAligned());
+            table.AddColumn(new TableColumn("ms/image").RightAligned());
+            foreach (ScoreRow row in rows)
+            {
+                var cells = new List<string> { row.IsBaseline ? $"[grey]{Markup.Escape(row.Name)} (baseline)[/]" : Markup.Escape(row.Name) };
+                cells.AddRange(figures.Select(f => row.Figures.TryGetValue(f, out double v) ? v.ToString("F3", CultureInfo.InvariantCulture) : ""));
+                cells.Add(row.Milliseconds is double ms ? ms.ToString("F1", CultureInfo.InvariantCulture) : "");
+                table.AddRow(cells.ToArray());
+            }
+            context.Console.Write(table);
+        }
+        string accuracy = result.Accuracy is double a ? $"; accuracy {a.ToString("P1", CultureInfo.InvariantCulture)} ({result.Correct} of {result.Labelled})" : "";
+        context.Output.WriteLine($"{result.Images} images{accuracy}; report: {Path.Combine(directory, EvaluationWriter.ReportFile)}");
     }
 }

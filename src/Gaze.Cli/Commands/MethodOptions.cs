@@ -52,15 +52,16 @@ public sealed class MethodOptions
 
     /// <summary>
     /// Adds <c>--method</c>, <c>--layer</c>, with <paramref name="withSmoothing"/> the smoothing options and with
-    /// <paramref name="withValues"/> the methods' valued options to <paramref name="command"/>.
+    /// <paramref name="withValues"/> the methods' valued options, except those named in <paramref name="taken"/>
+    /// (which the command uses for something else), to <paramref name="command"/>.
     /// </summary>
-    public void AddTo(Command command, bool withSmoothing, bool withValues = true)
+    public void AddTo(Command command, bool withSmoothing, bool withValues = true, IReadOnlyCollection<string>? taken = null)
     {
         command.Add(Method);
         command.Add(Layer);
         if (withValues)
         {
-            foreach (Option<string?> option in Values) command.Add(option);
+            foreach (Option<string?> option in Values.Where(o => taken is null || !taken.Contains(o.Name))) command.Add(option);
         }
         if (!withSmoothing) return;
         command.Add(AugSmooth);

@@ -24,6 +24,10 @@ public sealed class MethodSettings
     /// <summary>The names of the options given.</summary>
     public IEnumerable<string> Names => values.Keys;
 
+    /// <summary>These settings with <paramref name="name"/> set to <paramref name="text"/> (replacing a given value).</summary>
+    public MethodSettings With(string name, string text) =>
+        new(new Dictionary<string, string>(values) { [name] = text });
+
     /// <summary>The text given for <paramref name="option"/>, or null.</summary>
     public string? Text(MethodOption option) => values.TryGetValue(option.Name, out string? text) ? text : null;
 

@@ -9,7 +9,7 @@ public static class TracePlot
     public static byte[] Png(IReadOnlyList<double> values, string measure, string title, int width = 640, int height = 400)
     {
         var plot = new Plot();
-        if (Typeface() is { } family) plot.Font.Set(family);
+        if (PlotFonts.Typeface() is { } family) plot.Font.Set(family);
         double[] steps = Enumerable.Range(0, values.Count).Select(i => (double)i).ToArray();
         plot.Add.Scatter(steps, values.ToArray());
         plot.Title(title);
@@ -17,23 +17,4 @@ public static class TracePlot
         plot.YLabel(measure);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
-
-    // SkiaSharp's dependency-free native build does not ask fontconfig for fonts, so without a typeface registered
-    // by file the plot would have no text at all. DejaVu Sans ships with most Linux systems; elsewhere the default stays.
-    private static readonly string[] FontFiles =
-    [
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/TTF/DejaVuSans.ttf",
-    ];
-
-    private static readonly Lazy<string?> Registered = new(() =>
-    {
-        string? file = FontFiles.FirstOrDefault(File.Exists);
-        if (file is null) return null;
-        Fonts.AddFontFile("DejaVu Sans", file);
-        return "DejaVu Sans";
-    });
-
-    private static string? Typeface() => Registered.Value;
 }

@@ -297,7 +297,7 @@ public static class HtmlReport
 
     private static string Milliseconds(double ms) => ms.ToString(ms < 10 ? "0.00" : "0.0", Invariant) + " ms";
 
-    private const string Style = """
+    internal const string Style = """
         :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa; --bad: #c2161f; --mark: #fff3c4; }
         * { box-sizing: border-box; }
         body { margin: 0 auto; padding: 24px 32px 48px; max-width: 1800px; color: var(--ink); background: #fff;

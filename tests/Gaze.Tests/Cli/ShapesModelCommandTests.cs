@@ -46,7 +46,7 @@ public sealed class ShapesModelCommandTests
         var explained = CliRunner.Run(["explain", .. classFolders, "--model", model, "--method", "cam,gradcam", "--out", dir.File("out")]);
         Assert.True(explained.ExitCode == 0, explained.Error);
 
-        var evaluated = CliRunner.Run("evaluate", samples, "--model", model, "--json");
+        var evaluated = CliRunner.Run("evaluate", samples, "--model", model, "--out", dir.File("evaluation"), "--json");
         Assert.True(evaluated.ExitCode == 0, evaluated.Error);
         using var report = JsonDocument.Parse(evaluated.Output);
         Assert.Equal(4, report.RootElement.GetProperty("images").GetInt32());
@@ -56,7 +56,7 @@ public sealed class ShapesModelCommandTests
     [Theory]
     [InlineData(new[] { "train-shapes", "--out", "model.txt" }, "--out")]
     [InlineData(new[] { "train-shapes", "--out", "m.onnx", "--size", "30" }, "--size")]
-    [InlineData(new[] { "evaluate", "no-such-folder" }, "annotations.json")]
+    [InlineData(new[] { "evaluate", "no-such-folder" }, "no-such-folder")]
     public void Bad_arguments_give_one_line(string[] args, string named)
     {
         var result = CliRunner.Run(args);

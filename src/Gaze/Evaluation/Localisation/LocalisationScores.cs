@@ -10,24 +10,23 @@ namespace Gaze.Evaluation.Localisation;
 /// <param name="MaskIou">IoU of the salient pixels with the object mask (<see cref="Localisation.MaskIou.Compute"/>); null without a mask.</param>
 public sealed record LocalisationScores(bool PointingHit, double Energy, double BoxIou, double? MaskIou)
 {
-    /// <summary>Scores <paramref name="map"/> against <paramref name="image"/>'s boxes and, if it has one, its mask.</summary>
+    /// <summary>Scores <paramref name="map"/> against an image's <paramref name="boxes"/> and, if it has one, its <paramref name="mask"/>.</summary>
     /// <param name="map">The heatmap carried back to the image's own pixels (same size as the image).</param>
-    /// <param name="image">The image with its ground truth; it needs at least one box.</param>
+    /// <param name="boxes">The image's ground-truth boxes; at least one.</param>
+    /// <param name="mask">The object mask at the image's size, or null.</param>
     /// <param name="tolerance">The pointing game's tolerance in pixels (15 in Zhang et al. 2016).</param>
-    /// <exception cref="ArgumentException">The map is not at the image's size, or the image has no boxes.</exception>
+    /// <exception cref="ArgumentException">There are no boxes, or the mask is not at the map's size.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tolerance"/> is negative.</exception>
-    public static LocalisationScores Measure(Heatmap map, LabelledImage image, int tolerance)
+    public static LocalisationScores Measure(Heatmap map, IReadOnlyList<BoundingBox> boxes, GrayImage? mask, int tolerance)
     {
         ArgumentNullException.ThrowIfNull(map);
-        ArgumentNullException.ThrowIfNull(image);
-        if (map.Width != image.Image.Width || map.Height != image.Image.Height)
-            throw new ArgumentException($"the heatmap is {map.Width}x{map.Height} but {image.Name} is {image.Image.Width}x{image.Image.Height}", nameof(map));
-        if (image.Boxes.Count == 0) throw new ArgumentException($"{image.Name} has no boxes to measure against", nameof(image));
+        ArgumentNullException.ThrowIfNull(boxes);
+        if (boxes.Count == 0) throw new ArgumentException("an image needs at least one box to measure against", nameof(boxes));
         BoundingBox? estimate = CamBoundingBox.Estimate(map);
         return new LocalisationScores(
-            PointingGame.Hit(map, image.Boxes, tolerance),
-            EnergyPointingGame.Share(map, image.Boxes),
-            estimate is { } box ? CamBoundingBox.BestIou(box, image.Boxes) : 0,
-            image.Mask is { } mask ? Localisation.MaskIou.Compute(map, mask) : null);
+            PointingGame.Hit(map, boxes, tolerance),
+            EnergyPointingGame.Share(map, boxes),
+            estimate is { } box ? CamBoundingBox.BestIou(box, boxes) : 0,
+            mask is not null ? Localisation.MaskIou.Compute(map, mask) : null);
     }
 }
