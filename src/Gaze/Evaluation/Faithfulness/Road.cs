@@ -1,4 +1,5 @@
 using Gaze.Datasets;
+using Gaze.Models;
 using static TorchSharp.torch;
 
 namespace Gaze.Evaluation.Faithfulness;
@@ -22,8 +23,25 @@ public static class Road
     /// <summary>The default number of perturbed images per forward pass.</summary>
     public const int DefaultBatchSize = 32;
 
+    /// <summary>
+    /// The spread of the pixel range that <see cref="DefaultNoise"/> is stated in: pytorch-grad-cam and ROAD's code
+    /// impute ImageNet-normalised tensors, whose unit is a channel's std, about 0.226 of the pixel range.
+    /// </summary>
+    public const double ReferenceStd = 0.226;
+
     /// <summary>The default percentages removed: 10 to 90 in steps of 10 (pytorch-grad-cam's ROAD averages).</summary>
     public static IReadOnlyList<double> DefaultPercentages { get; } = [10, 20, 30, 40, 50, 60, 70, 80, 90];
+
+    /// <summary>
+    /// <see cref="DefaultNoise"/> carried to <paramref name="input"/>'s tensor units, so that the noise is the same
+    /// fraction of the pixel range as in ROAD's ImageNet-normalised setting: 0.01 · 0.226 · range / mean std, i.e.
+    /// 0.01 for ImageNet's normalisation and about 0.58 for a model fed mean-subtracted 0..255 pixels.
+    /// </summary>
+    public static double NoiseFor(ModelInput input)
+    {
+        double std = Enumerable.Range(0, input.ChannelCount).Average(input.StdOf);
+        return DefaultNoise * ReferenceStd * input.Range / std;
+    }
 
     /// <summary>ROAD's MoRF and LeRF values of <paramref name="heatmap"/> at each percentage.</summary>
     /// <param name="scores">The model: an NCHW batch to its pre-softmax scores [B, classes] (e.g. <c>AttributionContext.Scores</c>).</param>
@@ -32,7 +50,7 @@ public static class Road
     /// <param name="target">The class whose probability is followed.</param>
     /// <param name="percentages">The percentages of the pixels to remove, each above 0 and below 100; null for <see cref="DefaultPercentages"/>.</param>
     /// <param name="noise">The imputation noise's standard deviation in input tensor units. The default suits inputs
-    /// normalised to unit spread (e.g. ImageNet's mean and std); scale it with the input's spread for other ranges.</param>
+    /// normalised as ImageNet models' are; <see cref="NoiseFor"/> gives the same noise for other preprocessing.</param>
     /// <param name="seed">The noise's seed: each perturbed image draws from its own stream of it.</param>
     /// <param name="batchSize">Perturbed images per forward pass.</param>
     /// <exception cref="ArgumentException">A shape does not fit, a percentage would remove every pixel, or the clean probability is 0.</exception>
