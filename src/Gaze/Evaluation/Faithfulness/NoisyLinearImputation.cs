@@ -72,12 +72,12 @@ public static class NoisyLinearImputation
         if (system.Unknowns == plane && plane > 0)
             throw new ArgumentException("every pixel is removed: there is nothing to impute from", nameof(removed));
         float[] result = (float[])pixels.Clone();
+        double[] solution = system.Solve(pixels, channels);
         for (int c = 0; c < channels; c++)
         {
-            double[] solution = system.Solve(pixels.AsSpan(c * plane, plane));
-            for (int u = 0; u < solution.Length; u++)
+            for (int u = 0; u < system.Unknowns; u++)
             {
-                double value = solution[u] + (noise == 0 ? 0 : noise * Gaussian(random));
+                double value = solution[u * channels + c] + (noise == 0 ? 0 : noise * Gaussian(random));
                 result[c * plane + system.Pixels[u]] = (float)value;
             }
         }
@@ -145,42 +145,54 @@ public static class NoisyLinearImputation
         public int Unknowns => Pixels.Length;
 
         /// <summary>
-        /// The unknowns of one channel [H·W]: conjugate gradients preconditioned by symmetric successive
-        /// over-relaxation (SSOR), from the Jacobi guess.
+        /// The unknowns of all channels of <paramref name="pixels"/> [C,H,W], interleaved (unknown u, channel c at
+        /// u · C + c) so that each pass over the links serves every channel: conjugate gradients preconditioned by
+        /// symmetric successive over-relaxation (SSOR), from the Jacobi guess, each channel with its own step sizes
+        /// and stopping when its own residual is small enough.
         /// </summary>
-        public double[] Solve(ReadOnlySpan<float> channel)
+        public double[] Solve(float[] pixels, int channels)
         {
-            int n = Pixels.Length;
-            var b = new double[n];
+            int n = Pixels.Length, size = n * channels, plane = pixels.Length / channels;
+            var b = new double[size];
             for (int u = 0; u < n; u++)
-                for (int k = knownStart[u]; k < knownStart[u + 1]; k++) b[u] += knownWeights[k] * channel[knownPixels[k]];
-            var x = new double[n];
-            for (int u = 0; u < n; u++) x[u] = b[u] / diagonal[u];
-            double target = Tolerance * Math.Sqrt(Dot(b, b));
-            var r = new double[n];
-            var q = new double[n];
-            Multiply(x, q);
-            for (int u = 0; u < n; u++) r[u] = b[u] - q[u];
-            var z = new double[n];
-            Precondition(r, z);
+                for (int k = knownStart[u]; k < knownStart[u + 1]; k++)
+                    for (int c = 0; c < channels; c++) b[u * channels + c] += knownWeights[k] * pixels[c * plane + knownPixels[k]];
+            var x = new double[size];
+            for (int i = 0; i < size; i++) x[i] = b[i] / diagonal[i / channels];
+            double[] targets = Dots(b, b, channels).Select(d => Tolerance * Math.Sqrt(d)).ToArray();
+            var r = new double[size];
+            var q = new double[size];
+            Multiply(x, q, channels);
+            for (int i = 0; i < size; i++) r[i] = b[i] - q[i];
+            var z = new double[size];
+            Precondition(r, z, channels);
             double[] p = (double[])z.Clone();
-            double rz = Dot(r, z);
+            double[] rz = Dots(r, z, channels);
+            var alpha = new double[channels];
+            var beta = new double[channels];
+            bool[] active = Dots(r, r, channels).Select((d, c) => Math.Sqrt(d) > targets[c]).ToArray();
             // Exact arithmetic needs at most n iterations; the cap only guards against a stall.
-            for (int iteration = 0; Math.Sqrt(Dot(r, r)) > target; iteration++)
+            for (int iteration = 0; active.Any(a => a); iteration++)
             {
                 if (iteration > 10 * n + 100) throw new InvalidOperationException($"the imputation did not converge in {iteration} iterations");
-                Multiply(p, q);
-                double alpha = rz / Dot(p, q);
-                for (int u = 0; u < n; u++)
+                Multiply(p, q, channels);
+                double[] pq = Dots(p, q, channels);
+                // A converged channel takes no more steps: its x and r stay as they are.
+                for (int c = 0; c < channels; c++) alpha[c] = active[c] ? rz[c] / pq[c] : 0;
+                for (int i = 0; i < size; i++)
                 {
-                    x[u] += alpha * p[u];
-                    r[u] -= alpha * q[u];
+                    x[i] += alpha[i % channels] * p[i];
+                    r[i] -= alpha[i % channels] * q[i];
                 }
-                Precondition(r, z);
-                double next = Dot(r, z);
-                double beta = next / rz;
-                rz = next;
-                for (int u = 0; u < n; u++) p[u] = z[u] + beta * p[u];
+                Precondition(r, z, channels);
+                double[] next = Dots(r, z, channels), residuals = Dots(r, r, channels);
+                for (int c = 0; c < channels; c++)
+                {
+                    beta[c] = active[c] ? next[c] / rz[c] : 0;
+                    rz[c] = next[c];
+                    active[c] = active[c] && Math.Sqrt(residuals[c]) > targets[c];
+                }
+                for (int i = 0; i < size; i++) p[i] = z[i] + beta[i % channels] * p[i];
             }
             return x;
         }
@@ -189,23 +201,42 @@ public static class NoisyLinearImputation
         /// z = P⁻¹ r for SSOR's P = (D/ω − W_lower) (D/ω)⁻¹ (D/ω − W_upper), unknowns in raster order: one forward
         /// and one backward sweep. Any ω in (0, 2) keeps P symmetric positive definite; it only changes the speed.
         /// </summary>
-        private void Precondition(double[] r, double[] z)
+        private void Precondition(double[] r, double[] z, int channels)
         {
-            for (int u = 0; u < r.Length; u++) z[u] = Relaxation * (r[u] + lower.Sum(u, z)) / diagonal[u];
-            for (int u = r.Length - 1; u >= 0; u--) z[u] += Relaxation * upper.Sum(u, z) / diagonal[u];
+            var sum = new double[channels];
+            for (int u = 0; u < diagonal.Length; u++)
+            {
+                Array.Clear(sum);
+                lower.AddRow(u, z, sum);
+                for (int c = 0; c < channels; c++) z[u * channels + c] = Relaxation * (r[u * channels + c] + sum[c]) / diagonal[u];
+            }
+            for (int u = diagonal.Length - 1; u >= 0; u--)
+            {
+                Array.Clear(sum);
+                upper.AddRow(u, z, sum);
+                for (int c = 0; c < channels; c++) z[u * channels + c] += Relaxation * sum[c] / diagonal[u];
+            }
         }
 
-        /// <summary>result = (diag(s) − W) v.</summary>
-        private void Multiply(double[] v, double[] result)
+        /// <summary>result = (diag(s) − W) v, channel by channel.</summary>
+        private void Multiply(double[] v, double[] result, int channels)
         {
-            for (int u = 0; u < v.Length; u++) result[u] = diagonal[u] * v[u] - lower.Sum(u, v) - upper.Sum(u, v);
+            var sum = new double[channels];
+            for (int u = 0; u < diagonal.Length; u++)
+            {
+                Array.Clear(sum);
+                lower.AddRow(u, v, sum);
+                upper.AddRow(u, v, sum);
+                for (int c = 0; c < channels; c++) result[u * channels + c] = diagonal[u] * v[u * channels + c] - sum[c];
+            }
         }
 
-        private static double Dot(double[] a, double[] b)
+        /// <summary>The dot product of each channel of two interleaved vectors.</summary>
+        private static double[] Dots(double[] a, double[] b, int channels)
         {
-            double sum = 0;
-            for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];
-            return sum;
+            var sums = new double[channels];
+            for (int i = 0; i < a.Length; i++) sums[i % channels] += a[i] * b[i];
+            return sums;
         }
 
         /// <summary>Weighted links between unknowns in compressed rows: row u's entries are start[u] to start[u + 1].</summary>
@@ -225,12 +256,16 @@ public static class NoisyLinearImputation
                 weights = links.Select(l => l.Weight).ToArray();
             }
 
-            /// <summary>Σ weight · v[unknown] over row <paramref name="u"/>.</summary>
-            public double Sum(int u, double[] v)
+            /// <summary>Adds Σ weight · v[unknown, c] over row <paramref name="u"/> to <paramref name="sums"/>[c], v interleaved by channel.</summary>
+            public void AddRow(int u, double[] v, double[] sums)
             {
-                double sum = 0;
-                for (int k = start[u]; k < start[u + 1]; k++) sum += weights[k] * v[unknowns[k]];
-                return sum;
+                int channels = sums.Length;
+                for (int k = start[u]; k < start[u + 1]; k++)
+                {
+                    double weight = weights[k];
+                    int offset = unknowns[k] * channels;
+                    for (int c = 0; c < channels; c++) sums[c] += weight * v[offset + c];
+                }
             }
         }
     }
