@@ -4,7 +4,7 @@ namespace Gaze.Evaluation.Faithfulness;
 
 /// <summary>
 /// The deletion and insertion metrics of Petsiuk, Das and Saenko ("RISE: Randomized Input Sampling for Explanation of
-/// Black-box Models", BMVC 2018, section 4.1). The pixels are ranked by the heatmap, most relevant first (ties in
+/// Black-box Models", BMVC 2018). The pixels are ranked by the heatmap, most relevant first (ties in
 /// raster order); step k of <c>steps</c> has changed the top round(k · H · W / steps) pixels (halves rounded up),
 /// all channels at once. Deletion replaces them, in the input, by the baseline's pixels: a faithful heatmap makes the
 /// target's probability fall fast, so lower is better. Insertion starts from the baseline and puts the real pixels

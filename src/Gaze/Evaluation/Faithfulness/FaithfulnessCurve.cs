@@ -3,7 +3,7 @@ namespace Gaze.Evaluation.Faithfulness;
 /// <summary>
 /// A perturbation curve: the target's probability, normalised by its probability on the clean image, after removing
 /// (deletion) or inserting (insertion) the given fractions of the pixels, and the area under it (Petsiuk, Das and
-/// Saenko, "RISE: Randomized Input Sampling for Explanation of Black-box Models", BMVC 2018, section 4.1).
+/// Saenko, "RISE: Randomized Input Sampling for Explanation of Black-box Models", BMVC 2018).
 /// </summary>
 /// <param name="Fractions">The fraction of the pixels removed or inserted at each step, rising from 0 to 1.</param>
 /// <param name="Values">The target's probability at each step divided by its probability on the clean image.</param>

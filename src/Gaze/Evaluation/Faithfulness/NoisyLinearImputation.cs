@@ -5,7 +5,7 @@ namespace Gaze.Evaluation.Faithfulness;
 
 /// <summary>
 /// ROAD's noisy linear imputation (Rong, Leemann, Borisov, Kasneci and Kasneci, "A Consistent and Efficient Evaluation
-/// Strategy for Attribution Methods", ICML 2022, section 4): every removed pixel becomes the weighted mean of its 8
+/// Strategy for Attribution Methods", ICML 2022): every removed pixel becomes the weighted mean of its 8
 /// neighbours inside the image, direct neighbours weighing 1/6 and diagonal ones 1/12 (renormalised over the
 /// neighbours that exist at the border), where removed neighbours are themselves unknowns. All removed pixels of a
 /// channel are solved jointly: the system (diag(s) − W) x = b, with s the pixel's weight sum, W the weights between

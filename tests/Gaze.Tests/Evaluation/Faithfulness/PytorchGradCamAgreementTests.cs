@@ -10,8 +10,9 @@ namespace Gaze.Tests.Evaluation.Faithfulness;
 
 /// <summary>
 /// ConfidenceChange and ROAD against pytorch-grad-cam's <c>CamMultImageConfidenceChange</c> and ROAD classes with
-/// <c>ClassifierOutputSoftmaxTarget</c> on SqueezeNet 1.1 (see <see cref="PytorchGradCamReference"/>), scored here
-/// through ONNX Runtime on the float16 model as <c>gaze evaluate</c> scores.
+/// <c>ClassifierOutputSoftmaxTarget</c> on SqueezeNet 1.1 (see <see cref="PytorchGradCamReference"/>). The scorer is
+/// Gaze's own float32 graph (<c>GraphScores</c>), the arithmetic of the reference: ONNX Runtime runs the model's float16
+/// arithmetic, which moves these probabilities by up to 2e-3 (measured: confidence change −0.48735 against −0.48949).
 /// </summary>
 public sealed class PytorchGradCamAgreementTests
 {
@@ -31,7 +32,7 @@ public sealed class PytorchGradCamAgreementTests
         double change = ConfidenceChange.Of(setting.Explainer.Context.GraphScores, setting.Input, setting.Heatmap, setting.Target);
 
         double expected = setting.Reference.GetProperty("confidence_change_softmax").GetDouble();
-        Assert.True(Math.Abs(change - expected) < 1e-3, $"{image}: {change:F6}, pytorch-grad-cam {expected:F6}");
+        Assert.True(Math.Abs(change - expected) < 1e-4, $"{image}: {change:F6}, pytorch-grad-cam {expected:F6}");
     }
 
     [Theory]
@@ -41,17 +42,20 @@ public sealed class PytorchGradCamAgreementTests
         using var scope = NewDisposeScope();
         using var setting = Setting.Open(image, file);
 
-        // pytorch-grad-cam's percentile 80 keeps the pixels below the 80th percentile: 20% are removed.
-        RoadResult road = Road.Evaluate(setting.Explainer.Context.GraphScores, setting.Input, setting.Heatmap, setting.Target, [20], noise: 0);
-
+        // pytorch-grad-cam's percentile 80 keeps the pixels below the 80th percentile: about 20% are removed, all
+        // pixels tied at the threshold included. Asking for its exact counts removes the very same pixels.
         JsonElement reference = setting.Reference;
         Assert.Equal(20, reference.GetProperty("road_morf_removed_percent").GetInt32());
+        double Percentage(string kind) => 100.0 * reference.GetProperty($"road_{kind}_removed_pixels").GetInt32() / setting.Heatmap.numel();
+        RoadResult mostFirst = Road.Evaluate(setting.Explainer.Context.GraphScores, setting.Input, setting.Heatmap, setting.Target, [Percentage("morf")], noise: 0);
+        RoadResult leastFirst = Road.Evaluate(setting.Explainer.Context.GraphScores, setting.Input, setting.Heatmap, setting.Target, [Percentage("lerf")], noise: 0);
+
         double clean = reference.GetProperty("clean_probability").GetDouble();
-        Assert.True(Math.Abs(road.CleanProbability - clean) < 1e-3, $"{image}: clean {road.CleanProbability:F6}, pytorch {clean:F6}");
-        double morf = road.MostRelevantFirstValues[0] * road.CleanProbability, lerf = road.LeastRelevantFirstValues[0] * road.CleanProbability;
+        Assert.True(Math.Abs(mostFirst.CleanProbability - clean) < 1e-3, $"{image}: clean {mostFirst.CleanProbability:F6}, pytorch {clean:F6}");
+        double morf = mostFirst.MostRelevantFirstValues[0] * mostFirst.CleanProbability, lerf = leastFirst.LeastRelevantFirstValues[0] * leastFirst.CleanProbability;
         double expectedMorf = reference.GetProperty("road_morf_probability").GetDouble(), expectedLerf = reference.GetProperty("road_lerf_probability").GetDouble();
-        Assert.True(Math.Abs(morf - expectedMorf) < 1e-3, $"{image}: MoRF {morf:F6}, pytorch-grad-cam {expectedMorf:F6}");
-        Assert.True(Math.Abs(lerf - expectedLerf) < 1e-3, $"{image}: LeRF {lerf:F6}, pytorch-grad-cam {expectedLerf:F6}");
+        Assert.True(Math.Abs(morf - expectedMorf) < 1e-4, $"{image}: MoRF {morf:F6}, pytorch-grad-cam {expectedMorf:F6}");
+        Assert.True(Math.Abs(lerf - expectedLerf) < 1e-4, $"{image}: LeRF {lerf:F6}, pytorch-grad-cam {expectedLerf:F6}");
     }
 
     /// <summary>SqueezeNet, one photo as Gaze preprocesses it, the reference's heatmap and target.</summary>
