@@ -95,7 +95,9 @@ internal static class BoxesFile
             var boxes = Boxes(boxesElement, $"{field}.boxes");
 
             string imagePath = Path.Combine(directory, file.Replace('/', Path.DirectorySeparatorChar));
-            if (!files.Add(Path.GetFullPath(imagePath))) throw Error($"{field}.file", $"'{file}' is listed twice");
+            // One photo may hold objects of several classes: an entry per class, but not two for the same class.
+            if (!files.Add($"{Path.GetFullPath(imagePath)}\n{classIndex}"))
+                throw Error($"{field}.file", $"'{file}' is listed twice for the same class; put all its boxes in one entry");
             (int width, int height) = ImageHeader.SizeOf(imagePath);
             for (int i = 0; i < boxes.Count; i++)
             {

@@ -30,6 +30,8 @@ public sealed class EvaluationRun : IDisposable
     private readonly EvaluationOptions options;
     private readonly ImagePreprocessor preprocessor;
     private readonly Explainer explainer;
+    private readonly double[] roadPercentages;
+    private readonly double roadNoise;
 
     /// <summary>Prepares an evaluation of <paramref name="methods"/> (already configured) on <paramref name="model"/>.</summary>
     /// <param name="model">The model.</param>
@@ -46,6 +48,8 @@ public sealed class EvaluationRun : IDisposable
         this.options = options;
         preprocessor = new ImagePreprocessor(model.Input);
         explainer = new Explainer(model.Graph, layers, new AttributionOptions { InputLayout = model.Input.Layout, Input = model.Input });
+        roadPercentages = options.RoadPercentiles.Select(p => (double)p).ToArray();
+        roadNoise = Road.NoiseFor(model.Input);
     }
 
     /// <summary>Evaluates every image of <paramref name="images"/>.</summary>
@@ -152,15 +156,15 @@ public sealed class EvaluationRun : IDisposable
             row.AddCurve(RowAccumulator.Curves.Insertion, curve.Values);
         }
         if (options.Measures(EvaluationMetrics.Confidence))
-            figures[EvaluationMetrics.ConfidenceFigure] = ConfidenceChange.Measure(scorer, sample.Input, map, sample.Target);
+            figures[EvaluationMetrics.ConfidenceFigure] = ConfidenceChange.Of(scorer, sample.Input, map, sample.Target);
         if (options.Measures(EvaluationMetrics.Road))
         {
-            RoadResult road = Road.Measure(scorer, sample.Input, map, sample.Target, options.RoadPercentiles, options.Seed);
+            RoadResult road = Road.Evaluate(scorer, sample.Input, map, sample.Target, roadPercentages, roadNoise, options.Seed);
             figures[EvaluationMetrics.RoadMostRelevantFigure] = road.MostRelevantFirst;
             figures[EvaluationMetrics.RoadLeastRelevantFigure] = road.LeastRelevantFirst;
             figures[EvaluationMetrics.RoadFigure] = road.Combined;
-            row.AddCurve(RowAccumulator.Curves.RoadMostRelevant, road.MostRelevantCurve);
-            row.AddCurve(RowAccumulator.Curves.RoadLeastRelevant, road.LeastRelevantCurve);
+            row.AddCurve(RowAccumulator.Curves.RoadMostRelevant, road.MostRelevantFirstValues);
+            row.AddCurve(RowAccumulator.Curves.RoadLeastRelevant, road.LeastRelevantFirstValues);
         }
         foreach (var (figure, value) in figures) row.AddFigure(figure, value);
         OfferWorst(row, sample, map, source, figures);

@@ -91,7 +91,7 @@ public class ImageSetTests
     [InlineData("""{"images": []}""", "no images")]
     [InlineData("""{"pictures": []}""", "pictures: unknown field")]
     [InlineData("""{"images": [{"file": "photos/cat.png", "boxes": [[0, 0, 1, 1]]""", "not valid JSON")]
-    [InlineData("""{"images": [{"file": "photos/cat.png", "boxes": [[0, 0, 1, 1]]}, {"file": "photos/cat.png", "boxes": [[0, 0, 1, 1]]}]}""", "images[1].file: 'photos/cat.png' is listed twice")]
+    [InlineData("""{"images": [{"file": "photos/cat.png", "boxes": [[0, 0, 1, 1]]}, {"file": "photos/cat.png", "boxes": [[0, 0, 1, 1]]}]}""", "images[1].file: 'photos/cat.png' is listed twice for the same class")]
     public void A_wrong_boxes_file_is_a_one_line_error_naming_the_file_and_the_field(string json, string expected)
     {
         using var directory = new TempDirectory();
