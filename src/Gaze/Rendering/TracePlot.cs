@@ -35,5 +35,6 @@ public static class TracePlot
         return "DejaVu Sans";
     });
 
-    private static string? Typeface() => Registered.Value;
+    /// <summary>The registered font family, or null to keep ScottPlot's default (shared by every Gaze plot).</summary>
+    internal static string? Typeface() => Registered.Value;
 }
