@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Gaze.Attribution;
 using Gaze.Evaluation.Sanity;
+using Gaze.Explaining;
 using Gaze.Imaging;
 using Gaze.IO;
 using Gaze.Models;
@@ -41,6 +42,7 @@ public static class SanityCommand
         command.SetAction(parse => app.Execute(parse, context =>
         {
             IReadOnlyList<AttributionMethod> methods = methodOptions.Parse(parse);
+            if (parse.GetValue(methodOptions.Layer) is not null) MethodRegistry.RequireApplicable(methods, [methodOptions.Layer.Name]);
             IReadOnlyList<string> paths = ImageFiles.Expand(parse.GetValue(images)!);
             string modelPath = DefaultModel.Resolve(parse.GetValue(model));
             using LoadedModel loaded = LoadedModel.Open(modelPath, limits: context.Limits);
@@ -78,7 +80,7 @@ public static class SanityCommand
                 context.Output.WriteLine(SanityDocument.Serialize(SanityDocument.Of(results), indented: false));
                 return ExitCodes.Success;
             }
-            if (!context.Quiet) Print(context, results, check.WeightedLayers.Count);
+            if (!context.Quiet) Print(context, results, check.WeightedLayers);
             context.Output.WriteLine($"wrote {Path.Combine(prepared.Path, ResultsFile)}");
             return ExitCodes.Success;
         }));
@@ -86,23 +88,27 @@ public static class SanityCommand
     }
 
     /// <summary>
-    /// One row per cascade step (the layers down to the one named randomised), one column per method with its mean
-    /// absolute-value Spearman correlation, and the verdicts last: deep models have many steps, and rows take them.
+    /// One row per method: its verdict and its mean absolute-value Spearman correlation at each cascade step, in one
+    /// cell that wraps (a deep model has dozens of steps, and <c>--method all</c> over twenty methods).
     /// </summary>
-    private static void Print(CliContext context, IReadOnlyList<SanityResult> results, int steps)
+    private static void Print(CliContext context, IReadOnlyList<SanityResult> results, IReadOnlyList<WeightedLayer> layers)
     {
-        var table = new Table().AddColumn(new TableColumn("k").RightAligned()).AddColumn("randomised from the output down to");
-        foreach (SanityResult result in results) table.AddColumn(new TableColumn(Markup.Escape(result.Method)).RightAligned());
-        int verdictStep = Math.Min(SanityResult.VerdictLayers, steps);
-        for (int step = 1; step <= steps; step++)
+        int verdictStep = Math.Min(SanityResult.VerdictLayers, layers.Count);
+        var table = new Table()
+            .AddColumn("method")
+            .AddColumn("verdict")
+            .AddColumn($"abs Spearman after randomising the top k layers, k = 1..{layers.Count} (k = {verdictStep} decides)");
+        foreach (SanityResult result in results)
         {
-            string[] cells = results.Select(r => r.Cascade[step - 1].SpearmanAbs.ToString("F2", CultureInfo.InvariantCulture)).ToArray();
-            if (step == verdictStep) cells = cells.Select(c => $"[bold]{c}[/]").ToArray();
-            table.AddRow([step.ToString(CultureInfo.InvariantCulture), Markup.Escape(results[0].Cascade[step - 1].Layer), .. cells]);
+            IEnumerable<string> values = result.Cascade.Select((step, i) =>
+            {
+                string value = step.SpearmanAbs.ToString("F2", CultureInfo.InvariantCulture);
+                return i + 1 == verdictStep ? $"[bold]{value}[/]" : value;
+            });
+            table.AddRow(Markup.Escape(result.Method), result.Verdict == SanityVerdict.Pass ? "[green]pass[/]" : "[red]fail[/]", string.Join("  ", values));
         }
-        table.AddEmptyRow();
-        table.AddRow(["", "[bold]verdict[/]", .. results.Select(r => r.Verdict == SanityVerdict.Pass ? "[green]pass[/]" : "[red]fail[/]")]);
-        table.Caption($"mean abs Spearman correlation with the original maps; pass below {SanityResult.Threshold.ToString(CultureInfo.InvariantCulture)} at k = {verdictStep}");
+        string order = string.Join(", ", layers.Take(6).Select(l => l.Name)) + (layers.Count > 6 ? ", ..." : "");
+        table.Caption(Markup.Escape($"pass below {SanityResult.Threshold.ToString(CultureInfo.InvariantCulture)}; layers from the output: {order}"));
         context.Console.Write(table);
     }
 }

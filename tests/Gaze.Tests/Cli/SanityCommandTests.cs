@@ -41,6 +41,8 @@ public sealed class SanityCommandTests
     [InlineData(new[] { "sanity", "no-such-image.png" }, "no-such-image.png")]
     [InlineData(new[] { "sanity", "IMAGE", "--method", "gradcam,nonsense" }, "nonsense")]
     [InlineData(new[] { "sanity", "IMAGE", "--seed", "abc" }, "--seed")]
+    [InlineData(new[] { "sanity", "IMAGE", "--method", "guided-backprop", "--layer", "features" }, "--layer")]
+    [InlineData(new[] { "sanity", "IMAGE", "--layer", "no-such-layer" }, "no-such-layer")]
     public void Bad_input_gives_one_line_and_exit_2(string[] args, string named)
     {
         using var dir = new TempDirectory();
