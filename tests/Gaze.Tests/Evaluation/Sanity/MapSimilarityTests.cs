@@ -67,6 +67,25 @@ public sealed class MapSimilarityTests
         Assert.Equal(1, similarity.Hog, 12);
     }
 
+    [Fact]
+    public void Ssim_hog_and_spearman_match_scikit_image_and_scipy()
+    {
+        // Reference values from scikit-image 0.19.3 and scipy 1.10.1 on the same float32 maps:
+        // structural_similarity(a, b, data_range=1); hog(m, orientations=9, pixels_per_cell=(8, 8),
+        // cells_per_block=(2, 2), block_norm='L2-Hys'); np.corrcoef of the two HOG vectors; spearmanr.
+        Heatmap a = Pattern(48, 40, (x, y) => (float)((Math.Sin(0.3 * x) * Math.Cos(0.2 * y) + 1) / 2));
+        Heatmap b = Pattern(48, 40, (x, y) => (float)Math.Exp(-((x - 20.0) * (x - 20) + (y - 15.0) * (y - 15)) / 80));
+
+        Assert.Equal(0.051298963790217825, StructuralSimilarity.Of(a, b), 5);
+        double[] features = HogDescriptor.Features(a);
+        Assert.Equal(720, features.Length);
+        Assert.Equal(104.34297, features.Sum(), 3);
+        double[] first = [0.19096816, 0.06114737, 0.04099239, 0.12205701];
+        for (int i = 0; i < first.Length; i++) Assert.Equal(first[i], features[i], 5);
+        Assert.Equal(-0.09518086118215584, HogSimilarity.Of(a, b), 4);
+        Assert.Equal(-0.04999244478857965, SpearmanCorrelation.Of(a.Values, b.Values), 6);
+    }
+
     private static Heatmap Pattern(int width, int height, Func<int, int, float> value)
     {
         var values = new float[width * height];
