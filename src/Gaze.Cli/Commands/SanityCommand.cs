@@ -50,14 +50,13 @@ public static class SanityCommand
             RgbImage[] pictures = paths.Select(p => ImageDecoder.Load(p, context.Limits)).ToArray();
             var check = new SanityCheck(loaded, layers, parse.GetValue(seed)) { BatchSize = loaded.BatchFor(8, context.Limits) };
             PreparedOutput prepared = OutputDirectory.Claim(parse.GetValue(output), parse.GetValue(overwrite));
-            JsonObject document;
             IReadOnlyList<SanityResult> results = [];
             try
             {
                 CancellationToken cancellation = context.Interruption.Observe();
                 context.WithProgress("randomising layers", check.ModelCount, step =>
                     results = check.Run(methods, pictures, step, cancellation));
-                document = SanityDocument.Of(results, new Dictionary<string, JsonNode?>
+                JsonObject document = SanityDocument.Of(results, new Dictionary<string, JsonNode?>
                 {
                     ["gaze"] = GazeVersion.Current,
                     ["model"] = modelPath,

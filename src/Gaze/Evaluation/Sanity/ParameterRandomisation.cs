@@ -13,11 +13,12 @@ namespace Gaze.Evaluation.Sanity;
 /// <remarks>
 /// A layer's weights are drawn from the Kaiming-uniform distribution of He et al. ("Delving Deep into Rectifiers",
 /// ICCV 2015): U(-b, b) with b = sqrt(6 / fan-in), which keeps the scale of the activations through ReLU layers; its
-/// bias is set to zero (TensorFlow's default bias initialiser, as in Adebayo et al., who drew the weights from a
-/// truncated normal). Zero biases matter: with random biases the signal of a deep randomised cascade shrinks until
-/// the biases alone decide every activation, the network ignores its input and every map goes flat (measured on
-/// SqueezeNet after 16 layers); a ReLU network without biases is positively homogeneous, so its maps keep depending on
-/// the input at any scale. Either way no trained information is left in the layer.
+/// bias is set to zero (TensorFlow's default bias initialiser; Adebayo et al. drew the weights from a truncated
+/// normal). Zero biases matter: with random biases (PyTorch's U(-1/sqrt(fan-in), 1/sqrt(fan-in)) was tried) the signal
+/// of a deep randomised cascade shrinks until the biases alone decide every activation, the network ignores its input
+/// and every map goes flat (measured on SqueezeNet from 16 randomised layers on); a ReLU network without biases is
+/// positively homogeneous, so its maps keep depending on the input at any scale. Either way no trained information is
+/// left in the layer.
 /// The values are stored in the initializer's own element type, so a float16 model stays float16 (and Gaze computes
 /// it in float32 as before). Each layer's random stream depends on the seed and the layer's name only, so a layer gets
 /// the same weights in every cascade step and in its independent test.
