@@ -74,6 +74,7 @@ public sealed class GazeApp
         root.Add(ShapesCommand.Create(this));
         root.Add(TrainShapesCommand.Create(this));
         root.Add(EvaluateCommand.Create(this));
+        root.Add(SanityCommand.Create(this));
         root.Add(DemoCommand.Create(this));
         root.Add(FinetuneCommand.Create(this));
         root.Add(FoolCommand.Create(this));
