@@ -4,6 +4,7 @@ using Gaze.Attribution;
 using Gaze.Attribution.Pixel;
 using Gaze.Datasets;
 using Gaze.Evaluation;
+using Gaze.Evaluation.Sanity;
 using Gaze.Imaging;
 using Gaze.Models;
 using Gaze.Reporting;
@@ -41,12 +42,18 @@ public static class EvaluateCommand
         var baseline = new Option<string>("--baseline") { Description = "What deleted pixels become and insertion starts from: black, blur or mean", DefaultValueFactory = _ => "black" };
         var count = new Option<int>("--count") { Description = "Generated images when no IMAGE is given", DefaultValueFactory = _ => 1000, CustomParser = r => OptionParsers.PositiveInt(r, "--count") ?? 0 };
         var seed = new Option<int>("--seed") { Description = "Seeds the generated shapes, the random baseline and the methods' noise (the shipped model trained on seeds 1 and 2)", DefaultValueFactory = _ => 1000 };
+        var sanity = new Option<int>("--sanity")
+        {
+            Description = "Also give each method the sanity verdict of gaze sanity (weight randomisation), on the first N images",
+            HelpName = "N",
+            CustomParser = r => OptionParsers.PositiveInt(r, "--sanity") ?? 0,
+        };
         var output = new Option<string?>("--out", "-o") { Description = "Output directory (default: a new folder under gaze-out/)", HelpName = "DIR" };
         var overwrite = new Option<bool>("--overwrite") { Description = "Write into --out even if it is not empty" };
         var methodOptions = new MethodOptions(app.Methods, defaultMethod: "gradcam", purpose: "Comma-separated methods to evaluate, or 'all'");
         var command = new Command("evaluate", "Can this heatmap be trusted? Localisation and faithfulness metrics per method, beside random and centre baselines")
         {
-            images, model, boxes, metrics, tolerance, steps, baseline, count, seed, output, overwrite,
+            images, model, boxes, metrics, tolerance, steps, baseline, count, seed, sanity, output, overwrite,
         };
         methodOptions.AddTo(command, withSmoothing: false, withValues: true, taken: TakenNames);
         command.SetAction(parse => app.Execute(parse, context =>
@@ -81,6 +88,14 @@ public static class EvaluateCommand
                 // A partial score means nothing: Ctrl+C stops at the next batch, writes nothing and exits 130.
                 CancellationToken cancellation = context.Interruption.Observe();
                 context.WithProgress("evaluating", set.Count, step => result = run.Run(set, step, cancellation));
+                if (parse.GetValue(sanity) is int checkedImages and > 0)
+                {
+                    var check = new SanityCheck(loaded, layers, dataSeed) { VerdictOnly = true };
+                    RgbImage[] first = set.Images().Take(checkedImages).Select(i => i.Image).ToArray();
+                    IReadOnlyList<SanityResult> verdicts = [];
+                    context.WithProgress("sanity check", check.ModelCount, step => verdicts = check.Run(methods, first, step, cancellation));
+                    result = result! with { Sanity = verdicts };
+                }
                 document = EvaluationWriter.Document(result!, modelPath, set.Description, layers);
                 EvaluationWriter.Write(prepared.Path, result!, document, $"{Path.GetFileName(modelPath)} on {set.Description}");
             }
@@ -123,18 +138,12 @@ public static class EvaluateCommand
     {
         if (!context.Quiet)
         {
-            var rows = result.Methods.Concat(result.Baselines).ToList();
-            var figures = EvaluationMetrics.Figures.Where(f => rows.Any(r => r.Figures.ContainsKey(f))).ToList();
-            var table = new Table().AddColumn("row");
-            foreach (string figure in figures) table.AddColumn(new TableColumn($"{figure} {(EvaluationMetrics.HigherIsBetter(figure) ? "↑" : "↓")}").RightAligned());
-            table.AddColumn(new TableColumn("ms/image").RightAligned());
-            foreach (ScoreRow row in rows)
-            {
-                var cells = new List<string> { row.IsBaseline ? $"[grey]{Markup.Escape(row.Name)} (baseline)[/]" : Markup.Escape(row.Name) };
-                cells.AddRange(figures.Select(f => row.Figures.TryGetValue(f, out double v) ? v.ToString("F3", CultureInfo.InvariantCulture) : ""));
-                cells.Add(row.Milliseconds is double ms ? ms.ToString("F1", CultureInfo.InvariantCulture) : "");
-                table.AddRow(cells.ToArray());
-            }
+            EvaluationTable grid = EvaluationTable.Of(result);
+            var table = new Table();
+            for (int i = 0; i < grid.Headers.Count; i++)
+                table.AddColumn(i == 0 ? new TableColumn(grid.Headers[i]) : new TableColumn(Markup.Escape(grid.Headers[i])).RightAligned());
+            foreach (var (row, cells) in grid.Rows)
+                table.AddRow(cells.Select(c => row.IsBaseline ? $"[grey]{Markup.Escape(c)}[/]" : Markup.Escape(c)).ToArray());
             context.Console.Write(table);
         }
         string accuracy = result.Accuracy is double a ? $"; accuracy {a.ToString("P1", CultureInfo.InvariantCulture)} ({result.Correct} of {result.Labelled})" : "";

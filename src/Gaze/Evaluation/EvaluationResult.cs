@@ -1,3 +1,5 @@
+using Gaze.Evaluation.Sanity;
+
 namespace Gaze.Evaluation;
 
 /// <summary>What <see cref="EvaluationRun"/> measured.</summary>
@@ -17,6 +19,12 @@ public sealed record EvaluationResult(
     IReadOnlyList<ImageScores> PerImage,
     EvaluationOptions Options)
 {
+    /// <summary>
+    /// The methods' sanity checks (Adebayo et al. 2018), one per method in the order of <see cref="Methods"/>, or none
+    /// when they were not run.
+    /// </summary>
+    public IReadOnlyList<SanityResult> Sanity { get; init; } = [];
+
     /// <summary>Top-1 accuracy over the labelled images, or null when none is labelled.</summary>
     public double? Accuracy => Labelled == 0 ? null : (double)Correct / Labelled;
 }

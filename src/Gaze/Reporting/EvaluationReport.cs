@@ -35,33 +35,26 @@ public static class EvaluationReport
 
     private static void WriteTable(StringBuilder html, EvaluationResult result)
     {
-        var rows = result.Methods.Concat(result.Baselines).ToList();
-        var figures = EvaluationMetrics.Figures.Where(f => rows.Any(r => r.Figures.ContainsKey(f))).ToList();
-        html.Append("<section id=\"table\">\n<h2>Methods and baselines</h2>\n<div class=\"grid-wrap\"><table class=\"timings scores\">\n<thead><tr><th>row</th>");
-        foreach (string figure in figures)
-            html.Append($"<th title=\"{(EvaluationMetrics.HigherIsBetter(figure) ? "higher" : "lower")} is better\">{HtmlReport.Escape(figure)} {(EvaluationMetrics.HigherIsBetter(figure) ? "&uarr;" : "&darr;")}</th>");
-        html.Append("<th>ms / image</th></tr></thead>\n<tbody>\n");
-        foreach (ScoreRow row in rows)
+        EvaluationTable table = EvaluationTable.Of(result);
+        html.Append("<section id=\"table\">\n<h2>Methods and baselines</h2>\n<div class=\"grid-wrap\"><table class=\"timings scores\">\n<thead><tr>");
+        foreach (string header in table.Headers) html.Append($"<th>{HtmlReport.Escape(header)}</th>");
+        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (var (row, cells) in table.Rows)
         {
             html.Append(row.IsBaseline ? "<tr class=\"baseline\">" : "<tr>");
-            html.Append($"<th>{HtmlReport.Escape(row.Name)}{(row.IsBaseline ? " <span class=\"muted\">(baseline)</span>" : "")}</th>");
-            foreach (string figure in figures)
+            html.Append($"<th>{HtmlReport.Escape(cells[0])}</th>");
+            for (int i = 1; i < cells.Count; i++)
             {
-                bool best = !row.IsBaseline && IsBest(result.Methods, row, figure);
-                string value = row.Figures.TryGetValue(figure, out double v) ? v.ToString("F3", Invariant) : "";
-                html.Append(best ? $"<td class=\"best\">{value}</td>" : $"<td>{value}</td>");
+                bool best = i <= table.Figures.Count && EvaluationTable.IsBest(result.Methods, row, table.Figures[i - 1]);
+                html.Append(best ? $"<td class=\"best\">{HtmlReport.Escape(cells[i])}</td>" : $"<td>{HtmlReport.Escape(cells[i])}</td>");
             }
-            html.Append($"<td>{(row.Milliseconds is double ms ? ms.ToString("F1", Invariant) : "")}</td></tr>\n");
+            html.Append("</tr>\n");
         }
-        html.Append("</tbody></table></div>\n<p class=\"muted\">Arrows: which direction is better. The best method in each column is marked. " +
-            "A method is only informative where it beats both baselines.</p>\n</section>\n");
-    }
-
-    private static bool IsBest(IReadOnlyList<ScoreRow> methods, ScoreRow row, string figure)
-    {
-        if (!row.Figures.TryGetValue(figure, out double value) || methods.Count < 2) return false;
-        var values = methods.Where(m => m.Figures.ContainsKey(figure)).Select(m => m.Figures[figure]).ToList();
-        return EvaluationMetrics.HigherIsBetter(figure) ? value >= values.Max() : value <= values.Min();
+        html.Append("</tbody></table></div>\n<p class=\"muted\">Arrows: which direction is better; the best method in each column is marked. " +
+            "The baselines are heatmaps that know nothing about the model (seeded noise, a centred Gaussian): a method is informative only where it beats both.");
+        if (result.Sanity.Count > 0)
+            html.Append(" Sanity: the verdict of the weight-randomisation test (Adebayo et al. 2018) with the absolute Spearman correlation once the top layers are randomised; pass below 0.5.");
+        html.Append("</p>\n</section>\n");
     }
 
     private static void WritePlots(StringBuilder html, IReadOnlyList<(string File, byte[] Png)> plots)

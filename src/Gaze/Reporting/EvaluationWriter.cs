@@ -1,19 +1,24 @@
 using System.Text;
 using System.Text.Json;
 using Gaze.Evaluation;
+using Gaze.Evaluation.Sanity;
 using Gaze.IO;
 using Gaze.Rendering;
 
 namespace Gaze.Reporting;
 
 /// <summary>
-/// Writes what <c>gaze evaluate</c> measured: <c>evaluation.json</c>, the mean curves as PNG plots
-/// (<c>deletion.png</c>, <c>insertion.png</c>, <c>road.png</c>) and <c>report.html</c>, each to a temporary name and renamed.
+/// Writes what <c>gaze evaluate</c> measured: <c>evaluation.json</c>, the table as <c>evaluation.md</c>, the mean
+/// curves as PNG plots (<c>deletion.png</c>, <c>insertion.png</c>, <c>road.png</c>) and <c>report.html</c>, each to a
+/// temporary name and renamed.
 /// </summary>
 public static class EvaluationWriter
 {
     /// <summary>The document's file name.</summary>
     public const string DocumentFile = "evaluation.json";
+
+    /// <summary>The table in Markdown, to paste into documentation.</summary>
+    public const string MarkdownFile = "evaluation.md";
 
     /// <summary>The report's file name.</summary>
     public const string ReportFile = "report.html";
@@ -47,11 +52,12 @@ public static class EvaluationWriter
                 ["road_percentiles"] = options.RoadPercentiles,
                 ["seed"] = options.Seed,
             },
-            ["methods"] = result.Methods.Select(row => new Dictionary<string, object?>
+            ["methods"] = result.Methods.Select((row, i) => new Dictionary<string, object?>
             {
                 ["method"] = row.Name,
                 ["metrics"] = row.Figures,
                 ["milliseconds"] = row.Milliseconds,
+                ["sanity"] = i < result.Sanity.Count ? Sanity(result.Sanity[i]) : null,
                 ["curves"] = Curves(row.Curves),
             }).ToList(),
             ["baselines"] = result.Baselines.Select(row => new Dictionary<string, object?>
@@ -88,6 +94,7 @@ public static class EvaluationWriter
         var plots = Plots(result);
         foreach (var (file, png) in plots) AtomicFile.WriteAllBytes(Path.Combine(directory, file), png);
         AtomicFile.WriteAllBytes(Path.Combine(directory, DocumentFile), Encoding.UTF8.GetBytes(Serialize(document)));
+        AtomicFile.WriteAllBytes(Path.Combine(directory, MarkdownFile), Encoding.UTF8.GetBytes(EvaluationTable.Of(result).ToMarkdown(result.Methods)));
         string html = EvaluationReport.Render(result, title, plots);
         AtomicFile.WriteAllBytes(Path.Combine(directory, ReportFile), Encoding.UTF8.GetBytes(html));
     }
@@ -125,6 +132,13 @@ public static class EvaluationWriter
         }).ToList();
         return CurvePlot.Png(series, title, "pixels (%)", "probability / clean probability");
     }
+
+    private static Dictionary<string, object?> Sanity(SanityResult sanity) => new()
+    {
+        ["verdict"] = sanity.Verdict.ToString().ToLowerInvariant(),
+        ["spearman_abs"] = sanity.Cascade[sanity.VerdictStep - 1].SpearmanAbs,
+        ["layers_randomised"] = sanity.VerdictStep,
+    };
 
     private static Dictionary<string, IReadOnlyList<double>> Curves(MeanCurves curves)
     {

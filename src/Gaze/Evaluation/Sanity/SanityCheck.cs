@@ -43,8 +43,16 @@ public sealed class SanityCheck
     /// <summary>Images explained at once.</summary>
     public int BatchSize { get; init; } = 8;
 
-    /// <summary>The models <see cref="Run"/> explains with: the original, then one per cascade step and one per layer.</summary>
-    public int ModelCount => 1 + 2 * WeightedLayers.Count;
+    /// <summary>
+    /// Only what the verdict needs: the cascade up to <see cref="SanityResult.VerdictLayers"/> steps and no independent
+    /// randomisation (a leaderboard's verdict column costs a few models instead of twice the layer count).
+    /// </summary>
+    public bool VerdictOnly { get; init; }
+
+    /// <summary>The models <see cref="Run"/> explains with: the original, then one per cascade step and (unless <see cref="VerdictOnly"/>) one per layer.</summary>
+    public int ModelCount => 1 + CascadeSteps + (VerdictOnly ? 0 : WeightedLayers.Count);
+
+    private int CascadeSteps => VerdictOnly ? Math.Min(SanityResult.VerdictLayers, WeightedLayers.Count) : WeightedLayers.Count;
 
     /// <summary>Runs the test for each of <paramref name="methods"/> on <paramref name="images"/>.</summary>
     /// <param name="methods">The configured methods.</param>
@@ -76,14 +84,14 @@ public sealed class SanityCheck
 
             var cascade = methods.Select(_ => new List<SanityStep>()).ToArray();
             var independent = methods.Select(_ => new List<SanityStep>()).ToArray();
-            for (int step = 1; step <= WeightedLayers.Count; step++)
+            for (int step = 1; step <= CascadeSteps; step++)
             {
                 cancellation.ThrowIfCancellationRequested();
                 using (OnnxGraph randomised = ParameterRandomisation.Cascading(model.Graph, WeightedLayers, step, Seed))
                     Compare(original, Maps(randomised, methods, batches), WeightedLayers[step - 1].Name, cascade);
                 modelDone?.Invoke();
             }
-            foreach (WeightedLayer layer in WeightedLayers)
+            foreach (WeightedLayer layer in VerdictOnly ? [] : WeightedLayers)
             {
                 cancellation.ThrowIfCancellationRequested();
                 using (OnnxGraph randomised = ParameterRandomisation.Independent(model.Graph, layer, Seed))

@@ -17,7 +17,7 @@ public static class SanityPlot
         // Deep models have many steps: each gets room for its rotated label.
         width = Math.Max(width, 160 + 36 * result.Cascade.Count);
         var plot = new Plot();
-        if (TracePlot.Typeface() is { } family) plot.Font.Set(family);
+        if (PlotFonts.Typeface() is { } family) plot.Font.Set(family);
         int steps = result.Cascade.Count;
         double[] xs = Enumerable.Range(0, steps + 1).Select(i => (double)i).ToArray();
         // Step 0 is the original model, identical to itself by every measure.
