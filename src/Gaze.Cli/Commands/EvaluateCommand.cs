@@ -138,10 +138,15 @@ public static class EvaluateCommand
     {
         if (!context.Quiet)
         {
-            EvaluationTable grid = EvaluationTable.Of(result);
-            var table = new Table();
+            EvaluationTable grid = EvaluationTable.Of(result, EvaluationTable.TerminalFigures, compact: true);
+            var table = new Table().Border(TableBorder.Simple);
             for (int i = 0; i < grid.Headers.Count; i++)
-                table.AddColumn(i == 0 ? new TableColumn(grid.Headers[i]) : new TableColumn(Markup.Escape(grid.Headers[i])).RightAligned());
+            {
+                // Explicit widths: left to itself, Spectre wraps numbers inside their cells on an 80-column console.
+                int width = Math.Max(grid.Headers[i].Split(' ').Max(w => w.Length), grid.Rows.Max(r => r.Cells[i].Length));
+                var column = new TableColumn(Markup.Escape(grid.Headers[i])).Width(width).NoWrap();
+                table.AddColumn(i == 0 ? column.Padding(0, 0) : column.RightAligned().Padding(1, 0));
+            }
             foreach (var (row, cells) in grid.Rows)
                 table.AddRow(cells.Select(c => row.IsBaseline ? $"[grey]{Markup.Escape(c)}[/]" : Markup.Escape(c)).ToArray());
             context.Console.Write(table);

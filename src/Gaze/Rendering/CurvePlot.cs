@@ -7,7 +7,7 @@ public static class CurvePlot
 {
     /// <summary>The plot of <paramref name="series"/>.</summary>
     /// <exception cref="ArgumentException">A series has different numbers of x and y values.</exception>
-    public static byte[] Png(IReadOnlyList<CurveSeries> series, string title, string xLabel, string yLabel, int width = 720, int height = 440)
+    public static byte[] Png(IReadOnlyList<CurveSeries> series, string title, string xLabel, string yLabel, int width = 860, int height = 440)
     {
         var plot = new Plot();
         if (PlotFonts.Typeface() is { } family) plot.Font.Set(family);
@@ -24,7 +24,8 @@ public static class CurvePlot
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        // Outside the axes: with a score of methods inside, the legend would hide the curves.
+        plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
 }

@@ -9,7 +9,7 @@ namespace Gaze.Reporting;
 
 /// <summary>
 /// Writes what <c>gaze evaluate</c> measured: <c>evaluation.json</c>, the table as <c>evaluation.md</c>, the mean
-/// curves as PNG plots (<c>deletion.png</c>, <c>insertion.png</c>, <c>road.png</c>) and <c>report.html</c>, each to a
+/// curves as PNG plots (<c>deletion.png</c>, <c>insertion.png</c>, <c>road-morf.png</c>, <c>road-lerf.png</c>) and <c>report.html</c>, each to a
 /// temporary name and renamed.
 /// </summary>
 public static class EvaluationWriter
@@ -111,13 +111,10 @@ public static class EvaluationWriter
         if (rows.Any(r => r.Curves.RoadMostRelevant.Count > 0))
         {
             double[] percentiles = result.Options.RoadPercentiles.Select(p => (double)p).ToArray();
-            var series = rows.SelectMany(r => new[]
-            {
-                new CurveSeries($"{r.Name} MoRF", percentiles, r.Curves.RoadMostRelevant, r.IsBaseline),
-                new CurveSeries($"{r.Name} LeRF", percentiles, r.Curves.RoadLeastRelevant, r.IsBaseline),
-            }).ToList();
-            plots.Add(("road.png", CurvePlot.Png(series, "ROAD: pixels imputed most (MoRF) or least (LeRF) relevant first",
-                "imputed pixels (%)", "probability / clean probability")));
+            plots.Add(("road-morf.png", CurvePlot.Png(rows.Select(r => new CurveSeries(r.Name, percentiles, r.Curves.RoadMostRelevant, r.IsBaseline)).ToList(),
+                "ROAD, most relevant first: probability as the top pixels are imputed", "imputed pixels (%)", "probability / clean probability")));
+            plots.Add(("road-lerf.png", CurvePlot.Png(rows.Select(r => new CurveSeries(r.Name, percentiles, r.Curves.RoadLeastRelevant, r.IsBaseline)).ToList(),
+                "ROAD, least relevant first: probability as the bottom pixels are imputed", "imputed pixels (%)", "probability / clean probability")));
         }
         return plots;
     }
