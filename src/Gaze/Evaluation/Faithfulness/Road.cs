@@ -72,10 +72,11 @@ public static class Road
         int pixels = height * width, count = removedPercentages.Length;
         int[] order = PixelRanking.Order(heatmap);
         float[] clean = input.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-        // Item 0 is the clean image, items 1..count remove the most relevant pixels, count+1..2·count the least.
-        float[] Perturbed(int item)
+        // Item 0 is the clean image, items 1..count remove the most relevant pixels, count+1..2·count the least; all
+        // the perturbed images are imputed at once, in parallel.
+        var masks = new bool[2 * count][];
+        for (int item = 1; item <= 2 * count; item++)
         {
-            if (item == 0) return clean;
             bool mostRelevantFirst = item <= count;
             double percentage = removedPercentages[(item - 1) % count];
             int removedPixels = (int)Math.Round(percentage / 100 * pixels, MidpointRounding.AwayFromZero);
@@ -83,8 +84,11 @@ public static class Road
                 throw new ArgumentException($"removing {percentage}% of {pixels} pixels leaves none to impute from", nameof(percentages));
             var removed = new bool[pixels];
             for (int i = 0; i < removedPixels; i++) removed[order[mostRelevantFirst ? i : pixels - 1 - i]] = true;
-            return NoisyLinearImputation.Impute(clean, channels, height, width, removed, noise, DeterministicRandom.ForItem(seed, item));
+            masks[item - 1] = removed;
         }
+        DeterministicRandom[] randoms = Enumerable.Range(1, 2 * count).Select(item => DeterministicRandom.ForItem(seed, item)).ToArray();
+        float[][] imputed = NoisyLinearImputation.ImputeMany(clean, channels, height, width, masks, noise, randoms);
+        float[] Perturbed(int item) => item == 0 ? clean : imputed[item - 1];
 
         double[] probabilities = TargetProbabilities.InBatches(scores, target, 1 + 2 * count, batchSize, (start, length) =>
         {

@@ -69,6 +69,25 @@ public sealed class NoisyLinearImputationTests
     }
 
     [Fact]
+    public void Imputing_many_masks_at_once_equals_imputing_each()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        Tensor image = rand(3, 20, 24);
+        Tensor masks = rand(4, 20, 24) < linspace(0.1, 0.9, 4).view(4, 1, 1);
+
+        Tensor many = NoisyLinearImputation.ImputeMany(image, masks, noise: 0.1, seed: 2);
+
+        Assert.Equal([4L, 3, 20, 24], many.shape);
+        Assert.True(many[0].eq(NoisyLinearImputation.Impute(image, masks[0], noise: 0.1, seed: 2)).all().item<bool>(), "mask 0 draws Impute's stream");
+        for (int k = 0; k < 4; k++)
+        {
+            float largest = (NoisyLinearImputation.ImputeMany(image, masks, seed: 2)[k] - NoisyLinearImputation.Impute(image, masks[k])).abs().max().item<float>();
+            Assert.True(largest < 1e-6, $"mask {k}: largest difference {largest}");
+        }
+    }
+
+    [Fact]
     public void Removing_every_pixel_is_rejected()
     {
         using var scope = NewDisposeScope();
