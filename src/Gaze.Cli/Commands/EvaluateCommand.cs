@@ -40,6 +40,18 @@ public static class EvaluateCommand
         var tolerance = new Option<int>("--tolerance") { Description = "Pointing game tolerance in pixels (0: the maximum itself must hit)", DefaultValueFactory = _ => 15 };
         var steps = new Option<int>("--steps") { Description = "Steps of the deletion and insertion curves", DefaultValueFactory = _ => 20 };
         var baseline = new Option<string>("--baseline") { Description = "What deleted pixels become and insertion starts from: black, blur or mean", DefaultValueFactory = _ => "black" };
+        var roadPercentiles = new Option<string>("--road-percentiles")
+        {
+            Description = "Percentages of pixels ROAD imputes, most and least relevant first",
+            DefaultValueFactory = _ => "10,20,30,40,50,60,70,80,90",
+            HelpName = "P1,P2",
+        };
+        var roadImages = new Option<int?>("--road-images")
+        {
+            Description = "ROAD only on the first N images (the costliest metric; default all)",
+            HelpName = "N",
+            CustomParser = r => OptionParsers.PositiveInt(r, "--road-images"),
+        };
         var count = new Option<int>("--count") { Description = "Generated images when no IMAGE is given", DefaultValueFactory = _ => 1000, CustomParser = r => OptionParsers.PositiveInt(r, "--count") ?? 0 };
         var seed = new Option<int>("--seed") { Description = "Seeds the generated shapes, the random baseline and the methods' noise (the shipped model trained on seeds 1 and 2)", DefaultValueFactory = _ => 1000 };
         var sanity = new Option<int>("--sanity")
@@ -53,7 +65,7 @@ public static class EvaluateCommand
         var methodOptions = new MethodOptions(app.Methods, defaultMethod: "gradcam", purpose: "Comma-separated methods to evaluate, or 'all'");
         var command = new Command("evaluate", "Can this heatmap be trusted? Localisation and faithfulness metrics per method, beside random and centre baselines")
         {
-            images, model, boxes, metrics, tolerance, steps, baseline, count, seed, sanity, output, overwrite,
+            images, model, boxes, metrics, tolerance, steps, baseline, roadPercentiles, roadImages, count, seed, sanity, output, overwrite,
         };
         methodOptions.AddTo(command, withSmoothing: false, withValues: true, taken: TakenNames);
         command.SetAction(parse => app.Execute(parse, context =>
@@ -75,6 +87,8 @@ public static class EvaluateCommand
                 Tolerance = parse.GetValue(tolerance),
                 Steps = parse.GetValue(steps),
                 CurveBaseline = CurveBaseline(parse.GetValue(baseline)!),
+                RoadPercentiles = Percentages(parse.GetValue(roadPercentiles)!),
+                RoadImages = parse.GetValue(roadImages),
                 Seed = dataSeed,
             };
             options.Validate();
@@ -124,6 +138,18 @@ public static class EvaluateCommand
         if (arguments.Length == 1 && File.Exists(Path.Combine(arguments[0], AnnotationsFile.FileName)))
             return ImageSet.FromShapesFolder(arguments[0], labels);
         return ImageSet.Unlabelled(ImageFiles.Expand(arguments));
+    }
+
+    private static int[] Percentages(string text)
+    {
+        var values = new List<int>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+                throw new Errors.InvalidOptionException("--road-percentiles", $"expected whole percentages such as 20,50,80, got '{part}'");
+            values.Add(value);
+        }
+        return [.. values];
     }
 
     private static Baseline CurveBaseline(string text) => text.ToLowerInvariant() switch

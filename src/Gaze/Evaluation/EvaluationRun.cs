@@ -85,7 +85,7 @@ public sealed class EvaluationRun : IDisposable
             var rows = batch.Select(_ => new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal)).ToArray();
             for (int i = 0; i < batch.Length; i++)
             {
-                var sample = new Sample(batch[i], preprocessor.GeometryFor(batch[i].Image), input.narrow(0, i, 1), curveBaselines.narrow(0, i, 1), targets[i]);
+                var sample = new Sample(index + i, batch[i], preprocessor.GeometryFor(batch[i].Image), input.narrow(0, i, 1), curveBaselines.narrow(0, i, 1), targets[i]);
                 using Tensor random = HeatmapBaselines.Random(height, width, unchecked(options.Seed * 7919 + index + i));
                 rows[i][RandomBaseline] = Measure(randomRow, sample, random);
                 rows[i][CentreBaseline] = Measure(centreRow, sample, centre);
@@ -97,7 +97,7 @@ public sealed class EvaluationRun : IDisposable
                 methodRows[m].AddTime(clock.Elapsed.TotalMilliseconds, batch.Length);
                 for (int i = 0; i < batch.Length; i++)
                 {
-                    var sample = new Sample(batch[i], preprocessor.GeometryFor(batch[i].Image), input.narrow(0, i, 1), curveBaselines.narrow(0, i, 1), targets[i]);
+                    var sample = new Sample(index + i, batch[i], preprocessor.GeometryFor(batch[i].Image), input.narrow(0, i, 1), curveBaselines.narrow(0, i, 1), targets[i]);
                     rows[i][methods[m].Name] = Measure(methodRows[m], sample, explanation.Heatmaps[i]);
                 }
             }
@@ -121,7 +121,7 @@ public sealed class EvaluationRun : IDisposable
     public void Dispose() => explainer.Dispose();
 
     /// <summary>One image as every row sees it: its pixels and ground truth, its input tensor and curve baseline.</summary>
-    private sealed record Sample(LabelledImage Image, InputGeometry Geometry, Tensor Input, Tensor CurveBaseline, int Target);
+    private sealed record Sample(int Index, LabelledImage Image, InputGeometry Geometry, Tensor Input, Tensor CurveBaseline, int Target);
 
     /// <summary>Every chosen figure of <paramref name="map"/> (a [H,W] heatmap at the input size) for one image.</summary>
     private Dictionary<string, double> Measure(RowAccumulator row, Sample sample, Tensor map)
@@ -157,7 +157,7 @@ public sealed class EvaluationRun : IDisposable
         }
         if (options.Measures(EvaluationMetrics.Confidence))
             figures[EvaluationMetrics.ConfidenceFigure] = ConfidenceChange.Of(scorer, sample.Input, map, sample.Target);
-        if (options.Measures(EvaluationMetrics.Road))
+        if (options.Measures(EvaluationMetrics.Road) && (options.RoadImages is not int limit || sample.Index < limit))
         {
             RoadResult road = Road.Evaluate(scorer, sample.Input, map, sample.Target, roadPercentages, roadNoise, options.Seed);
             figures[EvaluationMetrics.RoadMostRelevantFigure] = road.MostRelevantFirst;

@@ -50,6 +50,7 @@ public static class EvaluationWriter
                 ["steps"] = options.Steps,
                 ["baseline"] = options.CurveBaseline.Text,
                 ["road_percentiles"] = options.RoadPercentiles,
+                ["road_images"] = options.RoadImages,
                 ["seed"] = options.Seed,
             },
             ["methods"] = result.Methods.Select((row, i) => new Dictionary<string, object?>

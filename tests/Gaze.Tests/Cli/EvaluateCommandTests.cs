@@ -69,6 +69,29 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
+    public void Road_can_be_limited_to_the_first_images_and_sanity_verdicts_join_the_table()
+    {
+        using var dir = new TempDirectory();
+        string output = dir.File("out");
+        var result = CliRunner.Run("evaluate", "--count", "6", "--method", "gradcam", "--metrics", "road", "--road-images", "2",
+            "--road-percentiles", "30,60", "--sanity", "4", "--out", output, "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+
+        using var document = JsonDocument.Parse(result.Output);
+        JsonElement root = document.RootElement;
+        var perImage = root.GetProperty("per_image").EnumerateArray().Select(i => i.GetProperty("methods").GetProperty("gradcam")).ToList();
+        Assert.All(perImage.Take(2), figures => Assert.True(figures.TryGetProperty("road", out _)));
+        Assert.All(perImage.Skip(2), figures => Assert.False(figures.TryGetProperty("road", out _)));
+        JsonElement gradcam = root.GetProperty("methods")[0];
+        Assert.Equal(2, gradcam.GetProperty("curves").GetProperty("road_morf").GetArrayLength());
+        // Grad-CAM on the shapes CNN passes the randomisation test (its maps follow the weights).
+        JsonElement sanity = gradcam.GetProperty("sanity");
+        Assert.Equal("pass", sanity.GetProperty("verdict").GetString());
+        Assert.Equal(3, sanity.GetProperty("layers_randomised").GetInt32());
+        Assert.Contains("| sanity |", File.ReadAllText(Path.Combine(output, "evaluation.md")));
+    }
+
+    [Fact]
     public void A_boxes_file_gives_ground_truth_to_real_photos()
     {
         using var dir = new TempDirectory();
@@ -125,6 +148,10 @@ public sealed class EvaluateCommandTests
     [InlineData("--steps", "1", "--steps")]
     [InlineData("--baseline", "noise", "--baseline")]
     [InlineData("--window", "8", "--window")]
+    [InlineData("--road-percentiles", "0,50", "--road-percentiles")]
+    [InlineData("--road-percentiles", "half", "--road-percentiles")]
+    [InlineData("--road-images", "0", "--road-images")]
+    [InlineData("--sanity", "-2", "--sanity")]
     public void Bad_options_are_one_line_and_write_nothing(string option, string value, string named)
     {
         using var dir = new TempDirectory();
