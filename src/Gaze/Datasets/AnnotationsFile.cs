@@ -118,10 +118,12 @@ public static class AnnotationsFile
     /// <summary>Walks the JSON tree; every error names the file and the field.</summary>
     private sealed class AnnotationsParser(string path)
     {
+        private readonly JsonFields fields = new((field, problem) => new AnnotationsFormatException(path, $"{field}: {problem}"));
+
         public AnnotationSet Read(JsonElement root, string directory)
         {
             if (root.ValueKind != JsonValueKind.Object) throw Error("(top level)", "must be a JSON object");
-            RejectUnknown(root, "", "classes", "images");
+            fields.RejectUnknown(root, "", "classes", "images");
             if (!root.TryGetProperty("classes", out var classesElement)) throw Error("classes", "is missing");
             if (!root.TryGetProperty("images", out var imagesElement)) throw Error("images", "is missing");
 
@@ -147,7 +149,7 @@ public static class AnnotationsFile
             var classes = new List<string>();
             foreach (var item in element.EnumerateArray())
             {
-                string name = NonEmptyString(item, $"classes[{classes.Count}]");
+                string name = fields.NonEmptyString(item, $"classes[{classes.Count}]");
                 if (classes.Contains(name)) throw Error($"classes[{classes.Count}]", $"'{name}' is listed twice");
                 classes.Add(name);
             }
@@ -157,49 +159,17 @@ public static class AnnotationsFile
         private ImageAnnotation Image(JsonElement element, string field, HashSet<string> classes)
         {
             if (element.ValueKind != JsonValueKind.Object) throw Error(field, "must be an object");
-            RejectUnknown(element, field + ".", "file", "class", "box", "mask");
-            string file = Required(element, "file", field, NonEmptyString);
-            string className = Required(element, "class", field, NonEmptyString);
+            fields.RejectUnknown(element, field + ".", "file", "class", "box", "mask");
+            string file = Required(element, "file", field, fields.NonEmptyString);
+            string className = Required(element, "class", field, fields.NonEmptyString);
             if (!classes.Contains(className)) throw Error($"{field}.class", $"'{className}' is not one of the classes");
-            var box = Required(element, "box", field, Box);
-            string? mask = element.TryGetProperty("mask", out var maskElement) ? NonEmptyString(maskElement, $"{field}.mask") : null;
+            var box = Required(element, "box", field, fields.Box);
+            string? mask = element.TryGetProperty("mask", out var maskElement) ? fields.NonEmptyString(maskElement, $"{field}.mask") : null;
             return new ImageAnnotation(file, className, box, mask);
         }
 
         private T Required<T>(JsonElement parent, string name, string field, Func<JsonElement, string, T> read) =>
             parent.TryGetProperty(name, out var value) ? read(value, $"{field}.{name}") : throw Error($"{field}.{name}", "is missing");
-
-        private BoundingBox Box(JsonElement element, string field)
-        {
-            const string expected = "must be [x0, y0, x1, y1]: four integers with 0 <= x0 < x1 and 0 <= y0 < y1";
-            if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != 4) throw Error(field, expected);
-            var values = new int[4];
-            int i = 0;
-            foreach (var item in element.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out values[i])) throw Error(field, expected);
-                i++;
-            }
-            if (values[0] < 0 || values[1] < 0 || values[2] <= values[0] || values[3] <= values[1])
-                throw Error(field, $"{expected}, got [{string.Join(", ", values)}]");
-            return new BoundingBox(values[0], values[1], values[2], values[3]);
-        }
-
-        private string NonEmptyString(JsonElement element, string field)
-        {
-            if (element.ValueKind != JsonValueKind.String) throw Error(field, "must be a string");
-            string value = element.GetString()!;
-            return value.Length > 0 ? value : throw Error(field, "is empty");
-        }
-
-        private void RejectUnknown(JsonElement element, string prefix, params string[] known)
-        {
-            foreach (var property in element.EnumerateObject())
-            {
-                if (!known.Contains(property.Name, StringComparer.Ordinal))
-                    throw Error(prefix + property.Name, $"unknown field (expected one of: {string.Join(", ", known)})");
-            }
-        }
 
         private AnnotationsFormatException Error(string field, string problem) => new(path, $"{field}: {problem}");
     }

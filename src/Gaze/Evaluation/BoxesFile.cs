@@ -65,13 +65,14 @@ internal static class BoxesFile
     private sealed class BoxesParser(string path, IReadOnlyList<string>? labels)
     {
         private readonly string directory = Path.GetDirectoryName(path) ?? "";
+        private readonly JsonFields fields = new((field, problem) => new DataFormatException(path, $"{field}: {problem}"));
         // Each distinct class name is looked up once, not once per image.
         private readonly Dictionary<string, int> classByName = new(StringComparer.OrdinalIgnoreCase);
 
         public IReadOnlyList<ImageFileEntry> Read(JsonElement root)
         {
             if (root.ValueKind != JsonValueKind.Object) throw Error("(top level)", "must be a JSON object");
-            RejectUnknown(root, "", "images");
+            fields.RejectUnknown(root, "", "images");
             if (!root.TryGetProperty("images", out var imagesElement)) throw Error("images", "is missing");
             if (imagesElement.ValueKind != JsonValueKind.Array) throw Error("images", "must be an array");
             if (imagesElement.GetArrayLength() == 0) throw Error("images", "no images");
@@ -87,9 +88,9 @@ internal static class BoxesFile
         private ImageFileEntry Image(JsonElement element, string field, HashSet<string> files)
         {
             if (element.ValueKind != JsonValueKind.Object) throw Error(field, "must be an object");
-            RejectUnknown(element, field + ".", "file", "class", "boxes");
+            fields.RejectUnknown(element, field + ".", "file", "class", "boxes");
             if (!element.TryGetProperty("file", out var fileElement)) throw Error($"{field}.file", "is missing");
-            string file = NonEmptyString(fileElement, $"{field}.file");
+            string file = fields.NonEmptyString(fileElement, $"{field}.file");
             int? classIndex = element.TryGetProperty("class", out var classElement) ? Class(classElement, $"{field}.class") : null;
             if (!element.TryGetProperty("boxes", out var boxesElement)) throw Error($"{field}.boxes", "is missing");
             var boxes = Boxes(boxesElement, $"{field}.boxes");
@@ -118,7 +119,7 @@ internal static class BoxesFile
                     if (labels is not null && LabelLookup.IndexProblem(index, labels) is { } outside) throw Error(field, outside);
                     return index;
                 case JsonValueKind.String:
-                    string name = NonEmptyString(element, field);
+                    string name = fields.NonEmptyString(element, field);
                     if (labels is null) throw Error(field, $"'{name}' is a label, but the model has no labels; give the class index");
                     if (classByName.TryGetValue(name, out int known)) return known;
                     int found = LabelLookup.Find(name, labels, out string problem) ?? throw Error(field, problem);
@@ -134,40 +135,8 @@ internal static class BoxesFile
             if (element.ValueKind != JsonValueKind.Array) throw Error(field, "must be an array of [x0, y0, x1, y1] boxes");
             if (element.GetArrayLength() == 0) throw Error(field, "is empty; an image needs at least one box");
             var boxes = new List<BoundingBox>(element.GetArrayLength());
-            foreach (var item in element.EnumerateArray()) boxes.Add(Box(item, $"{field}[{boxes.Count}]"));
+            foreach (var item in element.EnumerateArray()) boxes.Add(fields.Box(item, $"{field}[{boxes.Count}]"));
             return boxes;
-        }
-
-        private BoundingBox Box(JsonElement element, string field)
-        {
-            const string expected = "must be [x0, y0, x1, y1]: four integers with 0 <= x0 < x1 and 0 <= y0 < y1";
-            if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != 4) throw Error(field, expected);
-            var values = new int[4];
-            int i = 0;
-            foreach (var item in element.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out values[i])) throw Error(field, expected);
-                i++;
-            }
-            if (values[0] < 0 || values[1] < 0 || values[2] <= values[0] || values[3] <= values[1])
-                throw Error(field, $"{expected}, got [{string.Join(", ", values)}]");
-            return new BoundingBox(values[0], values[1], values[2], values[3]);
-        }
-
-        private string NonEmptyString(JsonElement element, string field)
-        {
-            if (element.ValueKind != JsonValueKind.String) throw Error(field, "must be a string");
-            string value = element.GetString()!;
-            return value.Length > 0 ? value : throw Error(field, "is empty");
-        }
-
-        private void RejectUnknown(JsonElement element, string prefix, params string[] known)
-        {
-            foreach (var property in element.EnumerateObject())
-            {
-                if (!known.Contains(property.Name, StringComparer.Ordinal))
-                    throw Error(prefix + property.Name, $"unknown field (expected one of: {string.Join(", ", known)})");
-            }
         }
 
         private DataFormatException Error(string field, string problem) => new(path, $"{field}: {problem}");
