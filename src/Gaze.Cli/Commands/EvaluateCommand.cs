@@ -91,7 +91,6 @@ public static class EvaluateCommand
                 RoadImages = parse.GetValue(roadImages),
                 Seed = dataSeed,
             };
-            options.Validate();
             using var run = new EvaluationRun(loaded, methods, layers, options);
 
             PreparedOutput prepared = OutputDirectory.Claim(parse.GetValue(output), parse.GetValue(overwrite));

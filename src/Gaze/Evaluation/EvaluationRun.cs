@@ -83,9 +83,12 @@ public sealed class EvaluationRun : IDisposable
             Tensor curveBaselines = options.CurveBaseline.For(input, explainer.Context, options.Seed);
 
             var rows = batch.Select(_ => new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal)).ToArray();
+            // One view of each image serves the baselines and every method.
+            Sample[] samples = batch.Select((image, i) =>
+                new Sample(index + i, image, preprocessor.GeometryFor(image.Image), input.narrow(0, i, 1), curveBaselines.narrow(0, i, 1), targets[i])).ToArray();
             for (int i = 0; i < batch.Length; i++)
             {
-                var sample = new Sample(index + i, batch[i], preprocessor.GeometryFor(batch[i].Image), input.narrow(0, i, 1), curveBaselines.narrow(0, i, 1), targets[i]);
+                Sample sample = samples[i];
                 using Tensor random = HeatmapBaselines.Random(height, width, unchecked(options.Seed * 7919 + index + i));
                 rows[i][RandomBaseline] = Measure(randomRow, sample, random);
                 rows[i][CentreBaseline] = Measure(centreRow, sample, centre);
@@ -96,10 +99,7 @@ public sealed class EvaluationRun : IDisposable
                 using Explanation explanation = explainer.Explain(methods[m], modelInput, targets);
                 methodRows[m].AddTime(clock.Elapsed.TotalMilliseconds, batch.Length);
                 for (int i = 0; i < batch.Length; i++)
-                {
-                    var sample = new Sample(index + i, batch[i], preprocessor.GeometryFor(batch[i].Image), input.narrow(0, i, 1), curveBaselines.narrow(0, i, 1), targets[i]);
-                    rows[i][methods[m].Name] = Measure(methodRows[m], sample, explanation.Heatmaps[i]);
-                }
+                    rows[i][methods[m].Name] = Measure(methodRows[m], samples[i], explanation.Heatmaps[i]);
             }
             for (int i = 0; i < batch.Length; i++)
             {

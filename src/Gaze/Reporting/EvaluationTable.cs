@@ -67,8 +67,9 @@ public sealed record EvaluationTable(IReadOnlyList<string> Figures, IReadOnlyLis
     };
 
     /// <summary>The table in GitHub Markdown, the best method of each figure in bold.</summary>
-    public string ToMarkdown(IReadOnlyList<ScoreRow> methods)
+    public string ToMarkdown()
     {
+        var methods = Rows.Select(r => r.Row).Where(r => !r.IsBaseline).ToList();
         var lines = new List<string>
         {
             "| " + string.Join(" | ", Headers) + " |",

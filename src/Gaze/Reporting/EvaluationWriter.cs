@@ -95,7 +95,7 @@ public static class EvaluationWriter
         var plots = Plots(result);
         foreach (var (file, png) in plots) AtomicFile.WriteAllBytes(Path.Combine(directory, file), png);
         AtomicFile.WriteAllBytes(Path.Combine(directory, DocumentFile), Encoding.UTF8.GetBytes(Serialize(document)));
-        AtomicFile.WriteAllBytes(Path.Combine(directory, MarkdownFile), Encoding.UTF8.GetBytes(EvaluationTable.Of(result).ToMarkdown(result.Methods)));
+        AtomicFile.WriteAllBytes(Path.Combine(directory, MarkdownFile), Encoding.UTF8.GetBytes(EvaluationTable.Of(result).ToMarkdown()));
         string html = EvaluationReport.Render(result, title, plots);
         AtomicFile.WriteAllBytes(Path.Combine(directory, ReportFile), Encoding.UTF8.GetBytes(html));
     }
