@@ -9,6 +9,7 @@ namespace Gaze.Cli.Commands;
 /// </summary>
 public sealed class InputOptions
 {
+    private readonly Option<string?> preset = new("--preset") { Description = $"Preprocessing of a model family: {InputPresets.NameList} (the other input options override it)" };
     private readonly Option<string?> size = new("--size") { Description = "Model input size: N or H,W (overrides the sidecar)", HelpName = "H,W" };
     private readonly Option<string?> layout = new("--layout") { Description = "NCHW or NHWC (overrides the sidecar)" };
     private readonly Option<string?> channels = new("--channels") { Description = "RGB, BGR or GRAY (overrides the sidecar)" };
@@ -20,12 +21,13 @@ public sealed class InputOptions
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { size, layout, channels, range, mean, std, resize }) command.Add(option);
+        foreach (Option option in new Option[] { preset, size, layout, channels, range, mean, std, resize }) command.Add(option);
     }
 
     /// <summary>The overrides the user gave (applied by <see cref="LoadedModel.Open"/>).</summary>
     public ModelInputOverrides Overrides(ParseResult parse) => new()
     {
+        Preset = parse.GetValue(preset),
         Size = parse.GetValue(size),
         Layout = parse.GetValue(layout),
         Channels = parse.GetValue(channels),

@@ -13,28 +13,42 @@ public static class LayersCommand
     public static Command Create(GazeApp app)
     {
         var model = ModelArgument.Positional();
-        var command = new Command("layers", "List the model's 4-D tensors (candidate target layers); the default CAM layer is marked") { model };
+        var inputOptions = new InputOptions();
+        var command = new Command("layers", "Show the model's input convention (and where each part came from) and list its 4-D tensors "
+            + "(candidate target layers) as C x H x W; the default CAM layer is marked") { model };
+        inputOptions.AddTo(command);
         command.SetAction(parse => app.Execute(parse, context =>
         {
             string path = parse.GetValue(model)!;
-            using LoadedModel loaded = LoadedModel.Open(path, limits: context.Limits);
+            using LoadedModel loaded = LoadedModel.Open(path, inputOptions.Overrides(parse), limits: context.Limits);
             LayerTable table = loaded.Layers;
             if (context.Json)
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(new
                 {
                     model = path,
+                    input = Reporting.InputConvention.From(loaded.Input, loaded.InputSources),
                     default_cam_layer = table.DefaultCamLayer,
-                    layers = table.Layers.Select(l => new { name = l.Name, op = l.OpType, node = l.NodeName, shape = l.Shape, cam_default = l.Name == table.DefaultCamLayer }),
+                    layers = table.Layers.Select(l => new
+                    {
+                        name = l.Name,
+                        op = l.OpType,
+                        node = l.NodeName,
+                        shape = l.Shape,
+                        layout = l.ChannelsLast ? "NHWC" : "NCHW",
+                        chw = new[] { l.Channels, l.Height, l.Width },
+                        cam_default = l.Name == table.DefaultCamLayer,
+                    }),
                 }));
                 return ExitCodes.Success;
             }
-            var grid = new Table().AddColumns("#", "tensor", "op", "shape", "");
+            foreach (string line in InputLines(loaded)) context.Console.MarkupLine(Markup.Escape(line));
+            var grid = new Table().AddColumns("#", "tensor", "op", "C x H x W", "layout", "");
             foreach (LayerInfo layer in table.Layers)
             {
                 grid.AddRow(
-                    layer.Order.ToString(), Markup.Escape(layer.Name), layer.OpType,
-                    string.Join("x", layer.Shape.Skip(1)),
+                    layer.Order.ToString(), Markup.Escape(layer.Name), layer.OpType, layer.ChwText,
+                    layer.ChannelsLast ? "NHWC" : "NCHW",
                     layer.Name == table.DefaultCamLayer ? "default CAM layer" : "");
             }
             context.Console.Write(grid);
@@ -42,4 +56,28 @@ public static class LayersCommand
         }));
         return command;
     }
+
+    /// <summary>The input convention, one part per line with its source, e.g. "  layout   NHWC (graph: a Transpose ...)".</summary>
+    private static IEnumerable<string> InputLines(LoadedModel loaded)
+    {
+        ModelInput input = loaded.Input;
+        ModelInputSources sources = loaded.InputSources;
+        string declared = loaded.Graph.Inputs is [var only] ? $" '{only.Name}' {only.ShapeText}" : "";
+        yield return $"input{declared}{(sources.Preset is { } preset ? $", preset {preset}" : "")}:";
+        yield return $"  size           {input.Size} ({From(sources.Size)})";
+        yield return $"  layout         {input.Layout} ({From(sources.Layout)}{(sources.LayoutEvidence is { } why ? ": " + why : "")})";
+        yield return $"  channels       {input.Channels} ({From(sources.Channels)})";
+        yield return $"  normalisation  range {Number(input.Range)}, mean [{string.Join(", ", input.Mean.Select(Number))}], std [{string.Join(", ", input.Std.Select(Number))}] ({From(sources.Normalisation)})";
+        yield return $"  resize         {ModelInputNames.Name(input.Resize)} ({From(sources.Resize)})";
+    }
+
+    private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string From(InputSource source) => source switch
+    {
+        InputSource.Graph => "from the graph",
+        InputSource.Sidecar => "from the sidecar",
+        InputSource.Option => "from the options",
+        _ => "default",
+    };
 }

@@ -76,7 +76,7 @@ public static class MethodBenchmark
         using (GraphRun run = graph.Run(input, new RunOptions { Capture = layer is null ? [] : [layer] }))
         {
             targets = run.Scores.argmax(1).data<long>().Select(t => (int)t).ToArray();
-            if (layer is not null) activations = run.Captured[layer].clone();
+            if (layer is not null) activations = graph.ChannelsFirst(layer, run.Captured[layer]).clone();
         }
         long? channels = activations?.shape[1];
         IReadOnlyList<string> notes = [];

@@ -54,7 +54,7 @@ internal sealed class PerturbationScorers(OnnxGraph graph, AttributionOptions op
             return (_, activations, target) =>
             {
                 using var scope = NewDisposeScope();
-                return runtime.Scores(activations).select(1, target).MoveToOuterDisposeScope();
+                return runtime.Scores(graph.InLayoutOf(layer, activations).contiguous()).select(1, target).MoveToOuterDisposeScope();
             };
         }
         var baseRuns = new Dictionary<int, GraphRun>();
@@ -69,7 +69,7 @@ internal sealed class PerturbationScorers(OnnxGraph graph, AttributionOptions op
                 owned.Add(baseRun);
             }
             using var scope = NewDisposeScope();
-            using GraphRun rerun = graph.Rerun(baseRun, new Dictionary<string, Tensor> { [layer] = activations });
+            using GraphRun rerun = graph.Rerun(baseRun, new Dictionary<string, Tensor> { [layer] = graph.InLayoutOf(layer, activations) });
             return rerun.Scores.select(1, target).MoveToOuterDisposeScope();
         };
     }

@@ -95,7 +95,7 @@ public sealed class ExplanationRun : IDisposable
         Action? imageDone = null, CancellationToken cancellation = default)
     {
         PreparedOutput output = OutputDirectory.Claim(request.OutputDirectory, request.Overwrite);
-        var summary = new ModelSummary { Path = model.Path, Name = model.Name, Input = InputConvention.From(model.Input) };
+        var summary = new ModelSummary { Path = model.Path, Name = model.Name, Input = InputConvention.From(model.Input, model.InputSources) };
         var writer = new ExplanationWriter(output.Path, summary, Settings);
         Volatile.Write(ref current, writer);
         int failures = 0;

@@ -4,19 +4,20 @@ namespace Gaze.Models;
 
 /// <summary>
 /// A model opened the one way every command and the fine-tuner open it: the ONNX graph, its sidecar, the input
-/// convention (options over the sidecar over the graph's fixed input size over the defaults), the layer table, the
-/// default layer and the labels.
+/// convention (options over the sidecar over what the graph states over the defaults, part by part; see
+/// <see cref="InputSources"/>), the layer table, the default layer and the labels.
 /// </summary>
 public sealed class LoadedModel : IDisposable
 {
     private readonly Lazy<LayerTable> layers;
     private readonly Engine.ResourceLimits limits;
 
-    private LoadedModel(string path, ModelMetadata metadata, ModelInput input, OnnxGraph graph, Engine.ResourceLimits limits)
+    private LoadedModel(string path, ModelMetadata metadata, ModelInput input, ModelInputSources sources, OnnxGraph graph, Engine.ResourceLimits limits)
     {
         Path = path;
         Metadata = metadata;
         Input = input;
+        InputSources = sources;
         Graph = graph;
         this.limits = limits;
         layers = new Lazy<LayerTable>(ProbeLayers);
@@ -38,9 +39,11 @@ public sealed class LoadedModel : IDisposable
         OnnxGraph graph = OnnxGraph.Load(path, precision);
         try
         {
-            ModelInput input = metadata.Input ?? ModelInput.Default with { Size = DeclaredSize(graph) ?? ModelInput.Default.Size };
-            if (overrides is { IsEmpty: false }) input = overrides.ApplyTo(input);
-            return new LoadedModel(path, metadata, input, graph, limits ?? Engine.ResourceLimits.Default);
+            var (input, sources) = ModelInputResolution.Resolve(graph, metadata, overrides);
+            // A layout or channel count the graph cannot take is refused here, before any node runs.
+            if (graph.Inputs is [{ Rank: 4 } declared] && declared.Mismatch(input.TensorShape(1)) is { } mismatch)
+                throw new Errors.ModelInputException(path, mismatch);
+            return new LoadedModel(path, metadata, input, sources, graph, limits ?? Engine.ResourceLimits.Default);
         }
         catch
         {
@@ -77,6 +80,9 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>How images become input tensors.</summary>
     public ModelInput Input { get; }
+
+    /// <summary>Where each part of <see cref="Input"/> came from (default, graph, sidecar or option).</summary>
+    public ModelInputSources InputSources { get; }
 
     /// <summary>The differentiable graph.</summary>
     public OnnxGraph Graph { get; }
@@ -120,12 +126,6 @@ public sealed class LoadedModel : IDisposable
         LayerTable.RequireWithinBudget(Graph, size, limits);
         return LayerTable.Discover(Graph, Metadata.CamLayer, size);
     }
-
-    /// <summary>The fixed spatial size of a single image input [N,C,H,W] with 1 or 3 channels, if the graph declares one.</summary>
-    private static InputSize? DeclaredSize(OnnxGraph graph) =>
-        graph.Inputs is [{ Shape: [_, 1 or 3, long height, long width] }] && height > 0 && width > 0 && height <= int.MaxValue && width <= int.MaxValue
-            ? new InputSize((int)height, (int)width)
-            : null;
 
     /// <summary>Frees the graph.</summary>
     public void Dispose() => Graph.Dispose();

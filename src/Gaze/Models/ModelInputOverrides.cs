@@ -10,6 +10,9 @@ namespace Gaze.Models;
 /// </summary>
 public sealed record ModelInputOverrides
 {
+    /// <summary><c>--preset</c>: a named convention (<see cref="InputPresets"/>), applied before the other settings.</summary>
+    public string? Preset { get; init; }
+
     /// <summary><c>--size</c>: one number for a square input, or <c>height,width</c>.</summary>
     public string? Size { get; init; }
 
@@ -32,8 +35,24 @@ public sealed record ModelInputOverrides
     public string? Resize { get; init; }
 
     /// <summary>True when no setting is given.</summary>
-    public bool IsEmpty => Size is null && Layout is null && Channels is null && Range is null
+    public bool IsEmpty => Preset is null && Size is null && Layout is null && Channels is null && Range is null
         && Mean is null && Std is null && Resize is null;
+
+    /// <summary>The parts of the convention these settings give, as <see cref="ModelMetadata.InputParts"/> names them.</summary>
+    public IReadOnlySet<string> Parts
+    {
+        get
+        {
+            var parts = new HashSet<string>(StringComparer.Ordinal);
+            if (Preset is not null) parts.UnionWith(["channels", "normalisation", "resize"]);
+            if (Size is not null) parts.Add("size");
+            if (Layout is not null) parts.Add("layout");
+            if (Channels is not null) parts.Add("channels");
+            if (Range is not null || Mean is not null || Std is not null) parts.Add("normalisation");
+            if (Resize is not null) parts.Add("resize");
+            return parts;
+        }
+    }
 
     /// <summary>
     /// <paramref name="input"/> with every given setting replaced, validated.
@@ -44,6 +63,12 @@ public sealed record ModelInputOverrides
     public ModelInput ApplyTo(ModelInput input, string optionPrefix = "--")
     {
         var result = input;
+        if (Preset is not null)
+        {
+            string name = InputPresets.Find(Preset)
+                ?? throw new InvalidOptionException(optionPrefix + "preset", $"must be {InputPresets.NameList}, got '{Preset}'");
+            result = InputPresets.Apply(name, result);
+        }
         if (Size is not null) result = result with { Size = ParseSize(Size, optionPrefix + "size") };
         if (Layout is not null)
         {

@@ -23,6 +23,16 @@ public sealed record ModelMetadata
     /// </summary>
     public ModelInput? Input { get; init; }
 
+    /// <summary>
+    /// The parts of <see cref="Input"/> the sidecar gives (directly or through its preset): <c>size</c>, <c>layout</c>,
+    /// <c>channels</c>, <c>normalisation</c> (range, mean, std), <c>resize</c>. The others are defaults that the
+    /// graph may override (<see cref="LoadedModel"/>). Null without an <c>input</c> object.
+    /// </summary>
+    public IReadOnlySet<string>? InputParts { get; init; }
+
+    /// <summary>The sidecar's <c>input.preset</c>, if any.</summary>
+    public string? InputPreset { get; init; }
+
     /// <summary>Class names, index = class (<c>labels</c>, read from the file it names or given inline).</summary>
     public IReadOnlyList<string>? Labels { get; init; }
 

@@ -9,7 +9,8 @@ namespace Gaze.Models;
 /// <code>
 /// {
 ///   "name": "display name",
-///   "input": { "size": [224, 224], "layout": "NCHW", "channels": "RGB", "range": 1,
+///   "input": { "preset": "keras-tf" (optional, see InputPresets; the fields below override it),
+///              "size": [224, 224], "layout": "NCHW", "channels": "RGB", "range": 1,
 ///              "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "resize": "center-crop" },
 ///   "labels": "labels.txt" (relative to the sidecar, one per line) or ["cat", "dog", ...],
 ///   "layers": { "cam": "tensor name" }
@@ -85,7 +86,11 @@ public static class ModelMetadataReader
             RejectUnknown(root, "", "name", "input", "labels", "layers");
             var metadata = new ModelMetadata { SidecarPath = sidecarPath };
             if (root.TryGetProperty("name", out var name)) metadata = metadata with { Name = String(name, "name") };
-            if (root.TryGetProperty("input", out var input)) metadata = metadata with { Input = Input(input) };
+            if (root.TryGetProperty("input", out var input))
+            {
+                var (convention, parts, preset) = Input(input);
+                metadata = metadata with { Input = convention, InputParts = parts, InputPreset = preset };
+            }
             if (root.TryGetProperty("labels", out var labels)) metadata = metadata with { Labels = Labels(labels) };
             if (root.TryGetProperty("layers", out var layers))
             {
@@ -96,11 +101,25 @@ public static class ModelMetadataReader
             return metadata;
         }
 
-        private ModelInput Input(JsonElement input)
+        private (ModelInput Input, IReadOnlySet<string> Parts, string? Preset) Input(JsonElement input)
         {
             if (input.ValueKind != JsonValueKind.Object) throw Error("input", "must be an object");
-            RejectUnknown(input, "input.", "size", "layout", "channels", "range", "mean", "std", "resize");
+            RejectUnknown(input, "input.", "preset", "size", "layout", "channels", "range", "mean", "std", "resize");
             var result = ModelInput.Default;
+            var parts = new HashSet<string>(StringComparer.Ordinal);
+            string? preset = null;
+            if (input.TryGetProperty("preset", out var presetName))
+            {
+                preset = InputPresets.Find(String(presetName, "input.preset"))
+                    ?? throw Error("input.preset", $"must be {InputPresets.NameList}, got '{presetName.GetString()}'");
+                result = InputPresets.Apply(preset, result);
+                parts.UnionWith(["channels", "normalisation", "resize"]);
+            }
+            foreach (var (name, part) in new[] { ("size", "size"), ("layout", "layout"), ("channels", "channels"), ("range", "normalisation"),
+                ("mean", "normalisation"), ("std", "normalisation"), ("resize", "resize") })
+            {
+                if (input.TryGetProperty(name, out _)) parts.Add(part);
+            }
             if (input.TryGetProperty("size", out var size)) result = result with { Size = Size(size) };
             if (input.TryGetProperty("layout", out var layout))
             {
@@ -115,7 +134,8 @@ public static class ModelMetadataReader
                 result = result with { Channels = value };
             }
             // ImageNet's three means and stds do not fit one gray channel: gray without them means plain 0..range.
-            if (result.Channels == ChannelOrder.GRAY) result = result with { Mean = [0], Std = [1] };
+            if (result.Channels == ChannelOrder.GRAY && preset is null) result = result with { Mean = [0], Std = [1] };
+            if (result.Channels == ChannelOrder.GRAY) parts.Add("normalisation");
             if (input.TryGetProperty("range", out var range)) result = result with { Range = Number(range, "input.range") };
             if (input.TryGetProperty("mean", out var mean)) result = result with { Mean = Numbers(mean, "input.mean") };
             if (input.TryGetProperty("std", out var std)) result = result with { Std = Numbers(std, "input.std") };
@@ -126,7 +146,7 @@ public static class ModelMetadataReader
                 result = result with { Resize = value };
             }
             if (result.FindProblem() is var (field, problem)) throw Error("input." + field, problem);
-            return result;
+            return (result, parts, preset);
         }
 
         private InputSize Size(JsonElement size)

@@ -5,12 +5,13 @@ namespace Gaze.Onnx;
 /// <summary>A tensor the caller gives to a graph: its name, declared element type and declared shape.</summary>
 public sealed class GraphInput
 {
-    internal GraphInput(string name, int elementType, IReadOnlyList<long?>? shape, int slot)
+    internal GraphInput(string name, int elementType, IReadOnlyList<long?>? shape, int slot, ImageInputLayout? layout)
     {
         Name = name;
         ElementType = elementType;
         Shape = shape;
         Slot = slot;
+        Layout = layout;
     }
 
     /// <summary>The input's tensor name.</summary>
@@ -30,22 +31,92 @@ public sealed class GraphInput
 
     internal int Slot { get; }
 
+    /// <summary>For a 4-D image input, where its channels are and what in the graph says so; null when the graph does not tell.</summary>
+    public ImageInputLayout? Layout { get; }
+
+    /// <summary>True when the graph says the input is [N,H,W,C] (<see cref="Layout"/>).</summary>
+    public bool ChannelsLast => Layout?.ChannelsLast == true;
+
+    /// <summary>The axis of the channels: 3 for a channels-last 4-D input, else 1.</summary>
+    public int ChannelAxis => ChannelsLast ? 3 : 1;
+
+    /// <summary>The declared channel count, if fixed.</summary>
+    public long? Channels => Shape is { Count: >= 3 } shape ? shape[ChannelsLast ? 3 : 1] : null;
+
+    /// <summary>The declared (height, width) of a 4-D image input when both are fixed, else null.</summary>
+    public (long Height, long Width)? FixedSize =>
+        Shape is { Count: 4 } shape && shape[ChannelsLast ? 1 : 2] is long height && shape[ChannelsLast ? 2 : 3] is long width
+            ? (height, width)
+            : null;
+
     /// <summary>
     /// A concrete shape for this input: <paramref name="batch"/> first, declared dimensions where fixed, and for 4-D
-    /// image inputs the requested <paramref name="size"/> (else the declared size, else 224x224); other symbolic
-    /// dimensions become 1.
+    /// image inputs the requested <paramref name="size"/> (else the declared size, else 224x224) on the spatial axes
+    /// of its <see cref="Layout"/>; other symbolic dimensions become 1 (a symbolic channel axis 3).
     /// </summary>
     public long[] ConcreteShape(int batch, (int Height, int Width)? size = null)
     {
         var declared = Shape ?? [null, 3, null, null];
         var shape = new long[declared.Count];
+        int heightAxis = ChannelsLast ? 1 : 2;
         for (int d = 0; d < shape.Length; d++)
         {
             shape[d] = d == 0 ? batch : declared[d] ?? 1;
-            if (shape.Length == 4 && d >= 2)
-                shape[d] = size is { } s ? (d == 2 ? s.Height : s.Width) : declared[d] ?? 224;
+            if (shape.Length != 4) continue;
+            if (d == heightAxis || d == heightAxis + 1)
+                shape[d] = size is { } s ? (d == heightAxis ? s.Height : s.Width) : declared[d] ?? 224;
+            else if (d == ChannelAxis && declared[d] is null) shape[d] = 3;
         }
         return shape;
+    }
+
+    /// <summary>
+    /// Why a tensor of <paramref name="actual"/> shape cannot be this input, with the fix, or null when it fits: the rank,
+    /// the channel count on the channel axis of <see cref="Layout"/>, and fixed batch-independent dimensions other
+    /// than height and width (a fully convolutional model may run at another size; one that cannot fails in a node,
+    /// and <see cref="SizeHint"/> explains that).
+    /// </summary>
+    public string? Mismatch(IReadOnlyList<long> actual)
+    {
+        if (Shape is not { } shape) return null;
+        string got = $"the input tensor is [{string.Join(",", actual)}]";
+        if (actual.Count != shape.Count) return $"'{Name}' needs rank {shape.Count} {Expectation}; {got}";
+        if (shape.Count != 4)
+        {
+            for (int d = 1; d < shape.Count; d++)
+                if (shape[d] is long fixedDim && actual[d] != fixedDim) return $"'{Name}' needs {Expectation}; {got}";
+            return null;
+        }
+        if (Channels is not long channels || actual[ChannelAxis] == channels) return null;
+        int otherAxis = ChannelsLast ? 1 : 3;
+        string fix = actual[otherAxis] == channels
+            ? $"pass --layout {(ChannelsLast ? "NHWC" : "NCHW")}{SizeFix(actual, otherAxis == 1)} or add a sidecar with input.layout"
+            : channels == 1 ? "pass --channels GRAY or add a sidecar with input.channels \"GRAY\""
+            : $"the model takes {channels} channels; set --channels or input.channels in a sidecar";
+        return $"the model expects {Expectation}; {got}: {fix}";
+    }
+
+    /// <summary>
+    /// A one-line explanation when a node failed on an input of <paramref name="actual"/> shape whose height and width
+    /// differ from the fixed ones the graph declares (a dense layer after Flatten only takes one size), else null.
+    /// </summary>
+    public string? SizeHint(IReadOnlyList<long> actual)
+    {
+        if (FixedSize is not var (height, width) || actual.Count != 4) return null;
+        int h = ChannelsLast ? 1 : 2;
+        if (actual[h] == height && actual[h + 1] == width) return null;
+        return $"the model expects {Expectation}, the input is {actual[h]}x{actual[h + 1]}: pass --size {height},{width} or set input.size in a sidecar";
+    }
+
+    /// <summary>The declared shape with its layout in words, e.g. "NHWC [N,64,64,3]".</summary>
+    public string Expectation => Shape is { Count: 4 } ? $"{(ChannelsLast ? "NHWC" : "NCHW")} {ShapeText}" : ShapeText;
+
+    private string SizeFix(IReadOnlyList<long> actual, bool actualChannelsFirst)
+    {
+        if (FixedSize is not var (height, width)) return "";
+        long actualHeight = actualChannelsFirst ? actual[2] : actual[1];
+        long actualWidth = actualChannelsFirst ? actual[3] : actual[2];
+        return actualHeight == height && actualWidth == width ? "" : $" --size {height},{width}";
     }
 
     /// <summary>The shape as text, e.g. "[N,3,224,224]" with "N" for a symbolic dimension.</summary>

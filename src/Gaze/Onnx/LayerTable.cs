@@ -11,14 +11,20 @@ namespace Gaze.Onnx;
 /// <param name="Order">Position in execution order among the layers (0-based).</param>
 public sealed record LayerInfo(string Name, string OpType, string NodeName, IReadOnlyList<long> Shape, int Order)
 {
-    /// <summary>Channels (the shape's second dimension).</summary>
-    public long Channels => Shape[1];
+    /// <summary>True when the tensor is laid out [N,H,W,C] (a Keras export's activations; see <see cref="OnnxGraph.IsChannelsLast"/>).</summary>
+    public bool ChannelsLast { get; init; }
+
+    /// <summary>Channels (the shape's second dimension, or its last for a channels-last tensor).</summary>
+    public long Channels => Shape[ChannelsLast ? 3 : 1];
 
     /// <summary>Height of the feature map.</summary>
-    public long Height => Shape[2];
+    public long Height => Shape[ChannelsLast ? 1 : 2];
 
     /// <summary>Width of the feature map.</summary>
-    public long Width => Shape[3];
+    public long Width => Shape[ChannelsLast ? 2 : 3];
+
+    /// <summary>"C x H x W" whatever the layout, e.g. "512x14x14".</summary>
+    public string ChwText => $"{Channels}x{Height}x{Width}";
 }
 
 /// <summary>
@@ -147,7 +153,8 @@ public sealed class LayerTable
                     continue;
                 }
                 orderOfSlot[slot] = layers.Count;
-                layers.Add(new LayerInfo(layout.SlotNames[slot], node.OpType, node.Proto.Name, shape, layers.Count));
+                string name = layout.SlotNames[slot];
+                layers.Add(new LayerInfo(name, node.OpType, node.Proto.Name, shape, layers.Count) { ChannelsLast = graph.IsChannelsLast(name) });
             }
         }
 
@@ -244,21 +251,44 @@ public sealed class LayerTable
             int source = node.Inputs[0];
             if (!orderOfSlot.TryGetValue(source, out int order) || !HasSpatialExtent(layers[order])) continue;
             long[]? outShape = node.Outputs.Length > 0 && node.Outputs[0] >= 0 ? facts.Shape(node.Outputs[0]) : null;
+            // Keras' global pooling keeps the channels last: [N,1,1,C] with keepdims.
+            bool lastLayout = layers[order].ChannelsLast && node.OpType is "ReduceMean" or "ReduceMax";
             bool collapses = node.OpType switch
             {
                 "GlobalAveragePool" or "GlobalMaxPool" => true,
                 "Flatten" or "Reshape" => outShape is { Length: <= 2 },
-                "ReduceMean" or "ReduceMax" or "AveragePool" or "MaxPool" => outShape is not null && (outShape.Length < 4 || outShape[^1] * outShape[^2] == 1),
+                "ReduceMean" or "ReduceMax" or "AveragePool" or "MaxPool" => outShape is not null
+                    && (outShape.Length < 4 || (lastLayout ? outShape[1] * outShape[2] : outShape[^1] * outShape[^2]) == 1),
                 _ => false,
             };
             if (collapses) best = Math.Max(best, order);
         }
-        if (best >= 0) return layers[best].Name;
+        if (best >= 0) return BeforeLayoutTransposes(graph, layers[best], orderOfSlot, layers).Name;
         var outputs = layout.OutputSlots.Select(s => layout.SlotNames[s]).ToHashSet(StringComparer.Ordinal);
         return layers.LastOrDefault(l => HasSpatialExtent(l) && !outputs.Contains(l.Name))?.Name;
     }
 
     private static bool HasSpatialExtent(LayerInfo layer) => layer.Height * layer.Width > 1;
+
+    /// <summary>
+    /// The tensor that the Transposes between the two layouts producing <paramref name="layer"/> only rearrange: the
+    /// same activations under the name of the layer that computed them (tf2onnx transposes a Keras block's output
+    /// to channels last before the global pooling or Flatten).
+    /// </summary>
+    private static LayerInfo BeforeLayoutTransposes(OnnxGraph graph, LayerInfo layer, Dictionary<int, int> orderOfSlot, List<LayerInfo> layers)
+    {
+        var layout = graph.Layout;
+        while (true)
+        {
+            int producer = layout.ProducerOf(graph.SlotOf(layer.Name));
+            if (producer < 0 || layout.Nodes[producer].OpType != "Transpose") return layer;
+            long[] perm = layout.Nodes[producer].Attribute.FirstOrDefault(a => a.Name == "perm")?.Ints.ToArray() ?? [];
+            bool layoutOnly = perm.SequenceEqual([0L, 2, 3, 1]) || perm.SequenceEqual([0L, 3, 1, 2]);
+            int source = layout.NodeInputs[producer][0];
+            if (!layoutOnly || !orderOfSlot.TryGetValue(source, out int order) || layers[order].ChannelsLast == layer.ChannelsLast) return layer;
+            layer = layers[order];
+        }
+    }
 
     /// <summary>Layout indices of the nodes the outputs (and the scores) depend on.</summary>
     private static HashSet<int> AncestorsOfOutputs(OnnxGraph graph)

@@ -26,6 +26,8 @@ public sealed class OnnxGraph : IDisposable
     private readonly List<(int Slot, Parameter Parameter)> parameters = [];
     private readonly Dictionary<string, ExecutionPlan> prunedPlans = new(StringComparer.Ordinal);
     private ExecutionPlan? prunedFrom;
+    private int?[]? probedRanks;
+    private HashSet<int>? channelsLast;
     private bool disposed;
 
     private OnnxGraph(string path, ModelProto model, GraphLayout layout, int opset, Precision precision)
@@ -45,7 +47,8 @@ public sealed class OnnxGraph : IDisposable
             IReadOnlyList<long?>? shape = tensorType?.Shape is { } s
                 ? s.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && d.DimValue > 0 ? d.DimValue : (long?)null).ToList()
                 : null;
-            return new GraphInput(info.Name, tensorType?.ElemType ?? OnnxDataType.Float, shape, slot);
+            var consumers = model.Graph.Node.Where(n => n.Input.Contains(info.Name)).ToList();
+            return new GraphInput(info.Name, tensorType?.ElemType ?? OnnxDataType.Float, shape, slot, ImageInputLayout.Infer(shape, consumers));
         }).ToList();
         OutputNames = model.Graph.Output.Select(o => o.Name).ToList();
         IsFloat16 = model.Graph.Initializer.Any(t => t.DataType is OnnxDataType.Float16 or OnnxDataType.BFloat16)
@@ -160,7 +163,7 @@ public sealed class OnnxGraph : IDisposable
         options ??= RunOptions.Default;
         if (inputs.Count != Inputs.Count)
             throw new ModelInputException(ModelPath, $"the model takes {Inputs.Count} input(s) ({string.Join(", ", Inputs.Select(i => i.Name))}), got {inputs.Count}");
-        return Execute(options, previous: null, replacements: options.Replace, prepare: values =>
+        return WithSizeHint(inputs.Select(i => i.shape).ToList(), () => Execute(options, previous: null, replacements: options.Replace, prepare: values =>
         {
             var prepared = new Tensor[inputs.Count];
             for (int i = 0; i < inputs.Count; i++)
@@ -171,7 +174,23 @@ public sealed class OnnxGraph : IDisposable
                 prepared[i] = t;
             }
             return prepared;
-        });
+        }));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/>; a node failure on an input whose height and width differ from the graph's fixed
+    /// ones becomes a <see cref="ModelInputException"/> saying which size the model takes.
+    /// </summary>
+    private T WithSizeHint<T>(IReadOnlyList<long[]> shapes, Func<T> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (ModelExecutionException e) when (shapes.Count == 1 && Inputs.Count == 1 && Inputs[0].SizeHint(shapes[0]) is { } hint)
+        {
+            throw new ModelInputException(ModelPath, $"{hint} (node '{e.Node}' ({e.OpType}) fails at this size)", e);
+        }
     }
 
     /// <summary>
@@ -273,9 +292,43 @@ public sealed class OnnxGraph : IDisposable
             values[input.Slot] = torch.zeros(input.ConcreteShape(1, size), type);
             facts.Record(input.Slot, values[input.Slot]!);
         }
-        plan.Execute(values, new RunContext(ModelPath, null), new bool[slots], null, null, null, new bool[slots], facts.Record);
+        var shapes = Inputs.Select(i => values[i.Slot]!.shape).ToList();
+        WithSizeHint(shapes, () => plan.Execute(values, new RunContext(ModelPath, null), new bool[slots], null, null, null, new bool[slots], facts.Record));
+        probedRanks ??= Enumerable.Range(0, slots).Select(s => facts.Shape(s)?.Length).ToArray();
         return facts;
     }
+
+    /// <summary>
+    /// True when tensor <paramref name="name"/> is a 4-D tensor with its channels last, [N,H,W,C] (see
+    /// <see cref="ChannelsLastTensors"/>): CAM methods and fine-tuning read it as the [N,C,H,W] tensor it is a view
+    /// of. Ranks come from the first probe run (one is made at the declared size if none has run yet).
+    /// </summary>
+    /// <exception cref="UnknownLayerException">No such tensor.</exception>
+    public bool IsChannelsLast(string name)
+    {
+        int slot = SlotOf(name);
+        if (channelsLast is null)
+        {
+            if (probedRanks is null) Probe();
+            channelsLast = ChannelsLastTensors.Find(layout, plan.Constants, s => probedRanks![s],
+                Inputs.Where(i => i.ChannelsLast).Select(i => i.Slot));
+        }
+        return channelsLast.Contains(slot);
+    }
+
+    /// <summary>
+    /// <paramref name="activations"/> of tensor <paramref name="name"/> as [N,C,H,W]: a permuted view of a channels-last
+    /// tensor (<see cref="IsChannelsLast"/>), else the tensor itself.
+    /// </summary>
+    public Tensor ChannelsFirst(string name, Tensor activations) =>
+        IsChannelsLast(name) ? activations.permute(0, 3, 1, 2) : activations;
+
+    /// <summary>
+    /// The inverse of <see cref="ChannelsFirst"/>: [N,C,H,W] <paramref name="activations"/> in the layout tensor
+    /// <paramref name="name"/> has, for replacing it in a run.
+    /// </summary>
+    public Tensor InLayoutOf(string name, Tensor activations) =>
+        IsChannelsLast(name) ? activations.permute(0, 2, 3, 1) : activations;
 
     /// <summary>Runs <paramref name="action"/> with another execution plan in place (for measurements).</summary>
     internal T WithPlan<T>(ExecutionPlan replacement, Func<T> action)
@@ -392,13 +445,9 @@ public sealed class OnnxGraph : IDisposable
 
     private Tensor PrepareInput(GraphInput declared, Tensor tensor)
     {
-        if (declared.Shape is { } shape)
-        {
-            if (tensor.dim() != shape.Count)
-                throw new ModelInputException(ModelPath, $"input '{declared.Name}' needs rank {shape.Count} {declared.ShapeText}, got a tensor of shape [{string.Join(",", tensor.shape)}]");
-            if (shape.Count >= 3 && shape[1] is long channels && tensor.shape[1] != channels)
-                throw new ModelInputException(ModelPath, $"input '{declared.Name}' needs {channels} channels {declared.ShapeText}, got a tensor of shape [{string.Join(",", tensor.shape)}]");
-        }
+        // Checked before any node runs: a wrong layout or channel count would otherwise surface as libtorch's
+        // message from inside the first convolution.
+        if (declared.Mismatch(tensor.shape) is { } mismatch) throw new ModelInputException(ModelPath, mismatch);
         var type = OnnxDataType.ComputeType(declared.ElementType) ?? ScalarType.Float32;
         if (tensor.dtype == type) return tensor;
         if (torch.is_floating_point(type) != tensor.is_floating_point())

@@ -36,9 +36,29 @@ public sealed record InputConvention
     [JsonPropertyName("resize")]
     public required string Resize { get; init; }
 
-    /// <summary>The convention of <paramref name="input"/>, as results.json records it.</summary>
-    public static InputConvention From(Models.ModelInput input) => new()
+    /// <summary>
+    /// Where each part came from: <c>default</c>, <c>graph</c>, <c>sidecar</c> or <c>option</c>, by part (<c>size</c>,
+    /// <c>layout</c>, <c>channels</c>, <c>normalisation</c>, <c>resize</c>).
+    /// </summary>
+    [JsonPropertyName("sources")]
+    public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The preset the convention starts from (<c>keras-caffe</c>, <c>keras-tf</c>, ...), or null.</summary>
+    [JsonPropertyName("preset")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Preset { get; init; }
+
+    /// <summary>What in the graph decided the layout, when the graph did.</summary>
+    [JsonPropertyName("layout_evidence")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LayoutEvidence { get; init; }
+
+    /// <summary>The convention of <paramref name="input"/> and where its parts came from, as results.json records it.</summary>
+    public static InputConvention From(Models.ModelInput input, Models.ModelInputSources sources) => new()
     {
+        Sources = sources.ByField.ToDictionary(p => p.Key, p => Models.ModelInputSources.Name(p.Value)),
+        Preset = sources.Preset,
+        LayoutEvidence = sources.LayoutEvidence,
         Size = [input.Size.Height, input.Size.Width],
         Layout = input.Layout.ToString(),
         Channels = input.Channels.ToString(),

@@ -87,11 +87,11 @@ public sealed class StyleObjective : IDisposable
 
     private (Tensor Content, Tensor Style, Tensor Variation) Parts(GraphRun run, Tensor input)
     {
-        Tensor content = StyleLosses.Content(Options.ContentWeight, Normalised(run.Captured[Options.ContentLayer]), contentTarget);
+        Tensor content = StyleLosses.Content(Options.ContentWeight, Normalised(network.Graph.ChannelsFirst(Options.ContentLayer, run.Captured[Options.ContentLayer])), contentTarget);
         Tensor style = zeros(1);
         for (int i = 0; i < styleTargets.Length; i++)
         {
-            style = style + StyleLosses.Style(Options.StyleWeights[i], Normalised(run.Captured[Options.StyleLayers[i]]), styleTargets[i]);
+            style = style + StyleLosses.Style(Options.StyleWeights[i], Normalised(network.Graph.ChannelsFirst(Options.StyleLayers[i], run.Captured[Options.StyleLayers[i]])), styleTargets[i]);
         }
         return (content, style.sum(), StyleLosses.TotalVariation(tvWeight, input));
     }

@@ -37,7 +37,7 @@ public sealed class SynthesisNetwork
     {
         using var scope = NewDisposeScope();
         using GraphRun run = Graph.Run(ToModelLayout(x), new RunOptions { Capture = layers });
-        return layers.Distinct().ToDictionary(l => l, l => run.Captured[l].detach().to(ScalarType.Float32).MoveToOuterDisposeScope());
+        return layers.Distinct().ToDictionary(l => l, l => Graph.ChannelsFirst(l, run.Captured[l].detach()).to(ScalarType.Float32).contiguous().MoveToOuterDisposeScope());
     }
 
     /// <summary>

@@ -139,7 +139,10 @@ public sealed class CamExplainer : IDisposable
         var maps = new Tensor[layers.Count];
         for (int i = 0; i < maps.Length; i++)
         {
-            var signals = new LayerSignals(activations[i].detach(), gradients?[i].detach())
+            // Methods read [N,K,H,W]; a channels-last layer (a Keras export) is viewed that way, gradients alike.
+            Tensor a = graph.ChannelsFirst(layers[i], activations[i].detach());
+            Tensor? g = gradients is null ? null : graph.ChannelsFirst(layers[i], gradients[i].detach());
+            var signals = new LayerSignals(a, g)
             {
                 Targets = resolved,
                 InputScoring = method.Needs.HasFlag(CamSignals.InputScoring)

@@ -9,7 +9,8 @@ namespace Gaze.Attribution.Cam;
 /// The linear classifier that follows a layer in a CAM network, found in the graph: either global average pooling
 /// then one linear layer (Gemm or MatMul, plus bias), or a 1x1 convolution then global average pooling (SqueezeNet).
 /// Either way class c's score is (up to the bias and a ReLU between convolution and pooling) the spatial mean of
-/// sum_k W[c,k] A_k, which is what the original CAM draws.
+/// sum_k W[c,k] A_k, which is what the original CAM draws. Keras exports (tf2onnx) write the same head as a Transpose
+/// to channels last, ReduceMean over axes 1 and 2, MatMul and Add; Transposes between the layouts are followed.
 /// </summary>
 internal static class ClassifierHead
 {
@@ -48,19 +49,31 @@ internal static class ClassifierHead
         private readonly OnnxGraph graph;
         private readonly string layer;
         private string current;
+        private bool channelsLast;
 
         public HeadWalk(OnnxGraph graph, string layer)
         {
             this.graph = graph;
             this.layer = layer;
             current = layer;
+            channelsLast = graph.IsChannelsLast(layer);
         }
 
+        /// <summary>The next node that is not in <paramref name="skipped"/> nor a Transpose between the two layouts.</summary>
         public NodeProto NextSkipping(HashSet<string> skipped)
         {
             NodeProto node = Consumer();
-            while (skipped.Contains(node.OpType)) node = Consumer();
+            while (skipped.Contains(node.OpType) || IsLayoutTranspose(node)) node = Consumer();
             return node;
+        }
+
+        private bool IsLayoutTranspose(NodeProto node)
+        {
+            if (node.OpType != "Transpose" || Ints(node, "perm") is not { } perm) return false;
+            if (perm.SequenceEqual([0L, 2, 3, 1])) channelsLast = true;
+            else if (perm.SequenceEqual([0L, 3, 1, 2])) channelsLast = false;
+            else return false;
+            return true;
         }
 
         /// <summary>Walks through <paramref name="skipped"/> nodes and checks that the chain arrives at the scores.</summary>
@@ -77,11 +90,26 @@ internal static class ClassifierHead
         {
             bool pools = node.OpType switch
             {
-                "GlobalAveragePool" => true,
-                "ReduceMean" => Ints(node, "axes") is { } axes && axes.Order().SequenceEqual(axes.Any(a => a < 0) ? new[] { -2L, -1L } : new[] { 2L, 3L }),
+                "GlobalAveragePool" => !channelsLast,
+                "ReduceMean" => ReducedAxes(node) is { } axes && axes.SetEquals(channelsLast ? [1L, 2L] : [2L, 3L]),
                 _ => false,
             };
-            if (!pools) throw Fail($"(found {node.OpType} where global average pooling should be)");
+            if (pools) return;
+            if (node.OpType is "Flatten" or "Reshape")
+            {
+                throw new UnsuitableLayerException(graph.ModelPath, layer,
+                    "is flattened into dense layers (a VGG-style head), not globally average-pooled into one linear layer, so "
+                    + "the original CAM has no class weights per channel here; use --method gradcam (or another gradient CAM) for this model");
+            }
+            throw Fail($"(found {node.OpType} where global average pooling should be)");
+        }
+
+        private HashSet<long>? ReducedAxes(NodeProto node)
+        {
+            long[]? axes = Ints(node, "axes");
+            if (axes is null && node.Input.Count > 1 && graph.InitializerNames.Contains(node.Input[1]))
+                axes = graph.Initializer(node.Input[1]).to(ScalarType.Int64).data<long>().ToArray();
+            return axes?.Select(a => a < 0 ? a + 4 : a).ToHashSet();
         }
 
         public Tensor ConvolutionWeights(NodeProto conv)
@@ -111,7 +139,8 @@ internal static class ClassifierHead
         /// <summary>Moves to the only consumer of the current tensor, which must use it as its first input.</summary>
         private NodeProto Consumer()
         {
-            var consumers = graph.Model.Graph.Node.Where(n => n.Input.Contains(current)).ToList();
+            // Shape reads only the dimensions (tf2onnx's Flatten computes its target shape from them).
+            var consumers = graph.Model.Graph.Node.Where(n => n.Input.Contains(current) && n.OpType != "Shape").ToList();
             if (consumers.Count != 1 || consumers[0].Input[0] != current)
                 throw Fail(consumers.Count == 0 ? "(nothing consumes it)" : $"(it feeds {consumers.Count} nodes)");
             current = consumers[0].Output[0];

@@ -30,18 +30,20 @@ public sealed class RuntimeScorer : IDisposable
     private readonly string[] outputNames;
     private readonly int? rank;
     private readonly long? channels;
+    private readonly int channelAxis;
     private Batching batching;
     private float[] feed = [];
     private bool disposed;
 
     private RuntimeScorer(ModelProto model, string modelPath, string inputName, string scoreName, int elementType,
-        int? rank, long? channels, bool fixedBatch)
+        int? rank, long? channels, int channelAxis, bool fixedBatch)
     {
         this.modelPath = modelPath;
         InputName = inputName;
         ScoreName = scoreName;
         this.rank = rank;
         this.channels = channels;
+        this.channelAxis = channelAxis;
         batching = fixedBatch ? Batching.Unverified : Batching.Whole;
         feedNames = [RuntimeSessions.FeedFloats(model, inputName, elementType, modelPath)];
         outputNames = [scoreName];
@@ -86,8 +88,7 @@ public sealed class RuntimeScorer : IDisposable
         RuntimeSessions.RelaxSizes(model, graph);
         bool fixedBatch = input.Shape is { Count: > 0 } shape && shape[0] is not null;
         if (fixedBatch) declared.Type.TensorType.Shape.Dim[0] = new TensorShapeProto.Types.Dimension { DimParam = "batch" };
-        long? channels = input.Shape is { Count: >= 3 } s ? s[1] : null;
-        return new RuntimeScorer(model, graph.ModelPath, input.Name, graph.ScoreName, input.ElementType, input.Rank, channels, fixedBatch);
+        return new RuntimeScorer(model, graph.ModelPath, input.Name, graph.ScoreName, input.ElementType, input.Rank, input.Channels, input.ChannelAxis, fixedBatch);
     }
 
     /// <summary>
@@ -106,9 +107,10 @@ public sealed class RuntimeScorer : IDisposable
         int elementType = OnnxDataType.Float;
         int? rank = null;
         long? channels = null;
+        int channelAxis = graph.IsChannelsLast(tensorName) ? 3 : 1;
         var model = ScoreSubgraph.Extract(graph, slot, () =>
         {
-            (elementType, rank, channels) = DescribeTensor(graph, tensorName);
+            (elementType, rank, channels) = DescribeTensor(graph, tensorName, channelAxis);
             var type = new TypeProto.Types.Tensor { ElemType = elementType };
             if (rank is int r)
             {
@@ -120,7 +122,7 @@ public sealed class RuntimeScorer : IDisposable
         // Only ConvTranspose output shapes after the layer matter here; the declared input is not in the sub-model.
         RuntimeSessions.RelaxSizes(model, graph);
         bool fixedBatch = graph.Inputs.Any(i => i.Shape is { Count: > 0 } shape && shape[0] is not null);
-        return new RuntimeScorer(model, graph.ModelPath, tensorName, graph.ScoreName, elementType, rank, channels, fixedBatch);
+        return new RuntimeScorer(model, graph.ModelPath, tensorName, graph.ScoreName, elementType, rank, channels, channelAxis, fixedBatch);
     }
 
     /// <summary>The pre-softmax scores [B,K] (float32) of a batch [B,...] of the scorer's input tensor.</summary>
@@ -157,10 +159,10 @@ public sealed class RuntimeScorer : IDisposable
     /// Element type, rank and channel count of an intermediate tensor as ONNX Runtime infers them: Gaze computes
     /// float16 models in float32, so its own tensors cannot tell.
     /// </summary>
-    private static (int ElementType, int? Rank, long? Channels) DescribeTensor(OnnxGraph graph, string name)
+    private static (int ElementType, int? Rank, long? Channels) DescribeTensor(OnnxGraph graph, string name, int channelAxis)
     {
         if (graph.Inputs.FirstOrDefault(i => i.Name == name) is { } input)
-            return (input.ElementType, input.Rank, input.Shape is { Count: >= 3 } s ? s[1] : null);
+            return (input.ElementType, input.Rank, input.Channels);
         var model = graph.Model.Clone();
         model.Graph.Output.Clear();
         model.Graph.Output.Add(new ValueInfoProto { Name = name });
@@ -172,7 +174,7 @@ public sealed class RuntimeScorer : IDisposable
         using var probe = new InferenceSession(model.ToByteArray(), options);
         var metadata = probe.OutputMetadata[name];
         int[]? dims = metadata.Dimensions;
-        long? channels = dims is { Length: >= 3 } && dims[1] > 0 ? dims[1] : null;
+        long? channels = dims is { Length: >= 3 } && dims.Length > channelAxis && dims[channelAxis] > 0 ? dims[channelAxis] : null;
         return ((int)metadata.ElementDataType, dims?.Length, channels);
     }
 
@@ -185,7 +187,7 @@ public sealed class RuntimeScorer : IDisposable
             throw new ModelInputException(modelPath, $"'{InputName}' needs rank {r}, got a tensor of shape {Shape()}");
         if (batch.dim() == 0 || batch.shape[0] == 0)
             throw new ModelInputException(modelPath, $"'{InputName}' needs a non-empty batch, got a tensor of shape {Shape()}");
-        if (channels is long c && batch.dim() >= 3 && batch.shape[1] != c)
+        if (channels is long c && batch.dim() > channelAxis && batch.shape[channelAxis] != c)
             throw new ModelInputException(modelPath, $"'{InputName}' needs {c} channels, got a tensor of shape {Shape()}");
     }
 

@@ -33,15 +33,15 @@ internal static class RuntimeSessions
     /// </summary>
     public static void RelaxSizes(ModelProto model, OnnxGraph graph)
     {
-        var inputNames = graph.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var value in model.Graph.Input.Where(v => inputNames.Contains(v.Name)).Concat(model.Graph.Output))
+        var channelAxes = graph.Inputs.ToDictionary(i => i.Name, i => i.ChannelAxis, StringComparer.Ordinal);
+        foreach (var value in model.Graph.Input.Where(v => channelAxes.ContainsKey(v.Name)).Concat(model.Graph.Output))
         {
             var dims = value.Type?.TensorType?.Shape?.Dim;
             if (dims is null) continue;
-            bool isInput = inputNames.Contains(value.Name);
+            bool isInput = channelAxes.TryGetValue(value.Name, out int channelAxis);
             for (int d = 1; d < dims.Count; d++)
             {
-                if (isInput && dims.Count >= 3 && d == 1) continue; // an input's channel count stays fixed
+                if (isInput && dims.Count >= 3 && d == channelAxis) continue; // an input's channel count stays fixed
                 dims[d] = new TensorShapeProto.Types.Dimension { DimParam = $"{value.Name}_d{d}" };
             }
         }

@@ -1,0 +1,81 @@
+using Gaze.Onnx;
+
+namespace Gaze.Models;
+
+/// <summary>
+/// Decides a model's input convention part by part, each from the strongest source that gives it: options over the
+/// sidecar over the graph over the defaults. The graph gives the size when its input's height and width are fixed,
+/// the layout when <see cref="ImageInputLayout"/> can tell (a Keras export transposes its NHWC input to channels
+/// first), and one gray channel, plain 0..1, when its input has a single channel.
+/// </summary>
+internal static class ModelInputResolution
+{
+    private static readonly IReadOnlySet<string> AllParts = new HashSet<string>(["size", "layout", "channels", "normalisation", "resize"]);
+
+    /// <summary>The convention of <paramref name="graph"/> with <paramref name="metadata"/> and <paramref name="overrides"/>, and where each part came from.</summary>
+    /// <exception cref="Errors.InvalidOptionException">An override is invalid, or the parts do not fit together.</exception>
+    public static (ModelInput Input, ModelInputSources Sources) Resolve(OnnxGraph graph, ModelMetadata metadata, ModelInputOverrides? overrides)
+    {
+        var (input, sources) = FromGraph(graph);
+        if (metadata.Input is { } sidecar)
+        {
+            var parts = metadata.InputParts ?? AllParts;
+            input = Take(input, sidecar, parts);
+            sources = Mark(sources, parts, InputSource.Sidecar) with { Preset = metadata.InputPreset ?? sources.Preset };
+        }
+        if (overrides is { IsEmpty: false })
+        {
+            input = overrides.ApplyTo(input);
+            sources = Mark(sources, overrides.Parts, InputSource.Option) with
+            {
+                Preset = overrides.Preset is { } preset ? InputPresets.Find(preset) : sources.Preset,
+            };
+        }
+        return (input.Validate(), sources);
+    }
+
+    private static (ModelInput, ModelInputSources) FromGraph(OnnxGraph graph)
+    {
+        var input = ModelInput.Default;
+        var sources = ModelInputSources.Defaults;
+        if (graph.Inputs is not [{ Rank: 4 } declared]) return (input, sources);
+        if (declared.Layout is { } layout)
+        {
+            input = input with { Layout = layout.ChannelsLast ? TensorLayout.NHWC : TensorLayout.NCHW };
+            sources = sources with { Layout = InputSource.Graph, LayoutEvidence = layout.Evidence };
+        }
+        if (declared.FixedSize is var (height, width) && height <= ModelInput.MaxSide && width <= ModelInput.MaxSide)
+        {
+            input = input with { Size = new InputSize((int)height, (int)width) };
+            sources = sources with { Size = InputSource.Graph };
+        }
+        if (declared.Channels == 1)
+        {
+            input = input with { Channels = ChannelOrder.GRAY, Mean = [0], Std = [1] };
+            sources = sources with { Channels = InputSource.Graph, Normalisation = InputSource.Graph };
+        }
+        return (input, sources);
+    }
+
+    /// <summary><paramref name="input"/> with the <paramref name="parts"/> of <paramref name="given"/>.</summary>
+    private static ModelInput Take(ModelInput input, ModelInput given, IReadOnlySet<string> parts) => input with
+    {
+        Size = parts.Contains("size") ? given.Size : input.Size,
+        Layout = parts.Contains("layout") ? given.Layout : input.Layout,
+        Channels = parts.Contains("channels") ? given.Channels : input.Channels,
+        Range = parts.Contains("normalisation") ? given.Range : input.Range,
+        Mean = parts.Contains("normalisation") ? given.Mean : input.Mean,
+        Std = parts.Contains("normalisation") ? given.Std : input.Std,
+        Resize = parts.Contains("resize") ? given.Resize : input.Resize,
+    };
+
+    private static ModelInputSources Mark(ModelInputSources sources, IReadOnlySet<string> parts, InputSource source) => sources with
+    {
+        Size = parts.Contains("size") ? source : sources.Size,
+        Layout = parts.Contains("layout") ? source : sources.Layout,
+        LayoutEvidence = parts.Contains("layout") ? null : sources.LayoutEvidence,
+        Channels = parts.Contains("channels") ? source : sources.Channels,
+        Normalisation = parts.Contains("normalisation") ? source : sources.Normalisation,
+        Resize = parts.Contains("resize") ? source : sources.Resize,
+    };
+}

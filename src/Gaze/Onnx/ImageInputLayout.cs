@@ -1,0 +1,48 @@
+using Gaze.Onnx.Proto;
+
+namespace Gaze.Onnx;
+
+/// <summary>
+/// Where the channels of a 4-D image input are, read from the graph alone: tf2onnx exports of Keras models take
+/// NHWC images and transpose them to channels first before the first convolution, PyTorch exports take NCHW.
+/// </summary>
+/// <param name="ChannelsLast">True for [N,H,W,C], false for [N,C,H,W].</param>
+/// <param name="Evidence">What in the graph says so, for <c>gaze layers</c> and messages.</param>
+public sealed record ImageInputLayout(bool ChannelsLast, string Evidence)
+{
+    private static readonly long[] ToChannelsFirst = [0, 3, 1, 2];
+    private static readonly long[] ToChannelsLast = [0, 2, 3, 1];
+    private static readonly HashSet<string> ChannelsFirstOperators =
+        ["Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "BatchNormalization", "InstanceNormalization", "LRN"];
+
+    /// <summary>
+    /// The layout of an input with declared <paramref name="shape"/> read by <paramref name="consumers"/>, or null when
+    /// it is not a 4-D input or nothing decides it. A Transpose right after the input decides first (its permutation
+    /// says where the channels were), then an operator that only takes channels-first tensors, then the dimensions:
+    /// a fixed 1 or 3 on exactly one of the two candidate channel axes.
+    /// </summary>
+    internal static ImageInputLayout? Infer(IReadOnlyList<long?>? shape, IReadOnlyList<NodeProto> consumers)
+    {
+        if (shape is not { Count: 4 }) return null;
+        foreach (var node in consumers)
+        {
+            if (node.OpType == "Transpose" && Permutation(node) is { } perm)
+            {
+                if (perm.SequenceEqual(ToChannelsFirst)) return new(true, "a Transpose to channels first follows the input");
+                if (perm.SequenceEqual(ToChannelsLast)) return new(false, "a Transpose to channels last follows the input");
+            }
+        }
+        if (consumers.FirstOrDefault(n => ChannelsFirstOperators.Contains(n.OpType)) is { } direct)
+            return new(false, $"the input feeds {direct.OpType} directly");
+        bool second = shape[1] is 1 or 3, last = shape[3] is 1 or 3;
+        if (second && !last) return new(false, $"dimension 1 of {Text(shape)} holds the channels");
+        if (last && !second) return new(true, $"the last dimension of {Text(shape)} holds the channels");
+        return null;
+    }
+
+    private static long[]? Permutation(NodeProto node) =>
+        node.Attribute.FirstOrDefault(a => a.Name == "perm") is { } perm ? perm.Ints.ToArray() : null;
+
+    private static string Text(IReadOnlyList<long?> shape) =>
+        "[" + string.Join(",", shape.Select((d, i) => d?.ToString() ?? (i == 0 ? "N" : "?"))) + "]";
+}
