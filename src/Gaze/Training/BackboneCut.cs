@@ -9,7 +9,7 @@ namespace Gaze.Training;
 /// <summary>
 /// A backbone cut at a feature map with a new classifier on top, as an ONNX model: the backbone's nodes that the
 /// layer needs, then <c>GlobalAveragePool -> Flatten -> Gemm(transB=1)</c> producing the class scores, the model's
-/// only output. Everything after the layer, the old outputs and the initializers nothing uses any more
+/// only output (for a channels-last layer of a Keras backbone, <c>ReduceMean(axes 1,2) -> Gemm</c>). Everything after the layer, the old outputs and the initializers nothing uses any more
 /// are dropped. The head is exactly what CAM expects after its layer (global average pooling, one linear layer), and
 /// its weights are stored in the backbone's float type (float16 for a float16 backbone) so that the file stays a
 /// valid model for other runtimes.
@@ -83,11 +83,29 @@ public sealed class BackboneCut
         int floatType = FloatTypeOf(source.Graph, layer.Name, kept);
         var graph = new GraphProto { Name = source.Graph.Name, DocString = source.Graph.DocString };
         graph.Node.AddRange(kept.Select(n => n.Clone()));
-        graph.Node.Add(OnnxNodes.Create("GlobalAveragePool", Fresh("head/GlobalAveragePool"), [layer.Name], pooled));
-        graph.Node.Add(OnnxNodes.Create("Flatten", Fresh("head/Flatten"), [pooled], features, ("axis", 1L)));
+        graph.Initializer.AddRange(source.Graph.Initializer.Where(t => needed.Contains(t.Name)).Select(t => t.Clone()));
+        if (layer.ChannelsLast)
+        {
+            // A Keras backbone keeps its convention: global average pooling over the NHWC axes, as Keras exports it.
+            int opset = backbone.OpsetVersion;
+            if (opset >= 18)
+            {
+                string axes = Fresh("head/axes");
+                graph.Initializer.Add(new TensorProto { Name = axes, DataType = OnnxDataType.Int64, Dims = { 2 }, Int64Data = { 1, 2 } });
+                graph.Node.Add(OnnxNodes.Create("ReduceMean", Fresh("head/ReduceMean"), [layer.Name, axes], features, ("keepdims", 0L)));
+            }
+            else
+            {
+                graph.Node.Add(OnnxNodes.Create("ReduceMean", Fresh("head/ReduceMean"), [layer.Name], features, ("axes", new long[] { 1, 2 }), ("keepdims", 0L)));
+            }
+        }
+        else
+        {
+            graph.Node.Add(OnnxNodes.Create("GlobalAveragePool", Fresh("head/GlobalAveragePool"), [layer.Name], pooled));
+            graph.Node.Add(OnnxNodes.Create("Flatten", Fresh("head/Flatten"), [pooled], features, ("axis", 1L)));
+        }
         graph.Node.Add(OnnxNodes.Create("Gemm", Fresh("head/Gemm"), [features, weightName, biasName], logits, ("transB", 1L)));
 
-        graph.Initializer.AddRange(source.Graph.Initializer.Where(t => needed.Contains(t.Name)).Select(t => t.Clone()));
         using (var scope = torch.NewDisposeScope())
         {
             var generator = new Generator((ulong)(uint)seed);

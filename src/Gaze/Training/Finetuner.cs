@@ -231,7 +231,7 @@ public sealed class Finetuner
                 if (!headOnly || images.Count == 0) continue;
                 using var scope = torch.NewDisposeScope();
                 using var run = graph.Run(preprocessor.Preprocess(images), new RunOptions { Capture = [cut.Layer] });
-                chunks.Add(run[cut.Layer].mean([2, 3]).MoveToOuterDisposeScope());
+                chunks.Add(graph.ChannelsFirst(cut.Layer, run[cut.Layer]).mean([2, 3]).MoveToOuterDisposeScope());
             }
             if (skipped.Count > 0)
                 callbacks.Warning?.Invoke($"skipped {skipped.Count} unreadable image(s) of {folder.Images.Count}; first: {skipped[0]}");

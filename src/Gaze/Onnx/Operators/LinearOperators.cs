@@ -11,9 +11,25 @@ internal static class LinearOperators
         r.Add("MatMul", n =>
         {
             var precision = n.Precision;
-            return new BinaryOperator((a, b) => MatrixPrecision.Out(MatrixPrecision.In(a, precision).matmul(MatrixPrecision.In(b, precision))));
+            return new BinaryOperator((a, b) =>
+            {
+                RequireMultipliable(a, b);
+                return MatrixPrecision.Out(MatrixPrecision.In(a, precision).matmul(MatrixPrecision.In(b, precision)));
+            });
         });
         r.Add("Gemm", n => new Gemm(n.Float("alpha", 1f), n.Float("beta", 1f), n.Int("transA", 0) != 0, n.Int("transB", 0) != 0, n.Precision));
+    }
+
+    /// <summary>
+    /// Refuses operands whose inner dimensions differ before libtorch sees them: its matmul aborts the process on
+    /// that error instead of raising it (a dense layer after Flatten fed another input size does this).
+    /// </summary>
+    private static void RequireMultipliable(Tensor a, Tensor b)
+    {
+        if (a.dim() == 0 || b.dim() == 0) return;
+        long inner = a.shape[^1], other = b.dim() >= 2 ? b.shape[^2] : b.shape[0];
+        if (inner != other)
+            throw new ArgumentException($"MatMul operands [{string.Join(",", a.shape)}] and [{string.Join(",", b.shape)}] cannot be multiplied ({inner} vs {other})");
     }
 
     /// <summary>Y = alpha * A' B' + beta * C, where ' is an optional transpose and C broadcasts.</summary>
