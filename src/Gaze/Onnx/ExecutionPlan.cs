@@ -35,7 +35,8 @@ internal sealed class PlanNode(int layoutIndex, NodeProto proto, OnnxOperator op
 /// <summary>
 /// The runnable form of a graph for one choice of which slots vary between runs (the inputs, and trainable
 /// initializers when training): everything computable from constants alone is computed once here (constant
-/// folding: Constant nodes, weight casts, shape arithmetic on constants), the rest becomes <see cref="Nodes"/>.
+/// folding: Constant nodes, weight casts, shape arithmetic on constants), Reshape targets that only carry the batch
+/// become constants (<see cref="ReshapeFolding"/>), the rest becomes <see cref="Nodes"/>.
 /// </summary>
 internal sealed class ExecutionPlan
 {
@@ -61,10 +62,26 @@ internal sealed class ExecutionPlan
         var values = (Tensor?[])initial.Clone();
         var nodes = new List<PlanNode>();
         var foldContext = new RunContext(modelPath, null);
+        ReshapeFolding? reshapeFolding = null;
+        var foldedTargets = new HashSet<int>();
         for (int n = 0; n < layout.Nodes.Length; n++)
         {
             var proto = layout.Nodes[n];
-            var context = new NodeContext(proto, opset, modelPath, name => values[layout.SlotOf[name]], fixedBatchOfOne, kept, precision);
+            int[] inputs = layout.NodeInputs[n], outputs = layout.NodeOutputs[n];
+
+            // A Reshape whose computed target only carries the batch gets a constant one (see ReshapeFolding).
+            Tensor? foldedTarget = null;
+            if (proto.OpType == "Reshape" && inputs.Length > 1 && inputs[1] >= 0 && values[inputs[1]] is null
+                && (reshapeFolding ??= new ReshapeFolding(layout, opset)).ConstantTarget(n, values) is { } target)
+            {
+                foldedTarget = torch.tensor(target, ScalarType.Int64);
+                kept.Add(foldedTarget);
+                foldedTargets.Add(inputs[1]);
+                inputs = [inputs[0]];
+            }
+            string? targetName = foldedTarget is null ? null : proto.Input[1];
+            var context = new NodeContext(proto, opset, modelPath,
+                name => name == targetName ? foldedTarget : values[layout.SlotOf[name]], fixedBatchOfOne, kept, precision);
             OnnxOperator op;
             try
             {
@@ -77,7 +94,6 @@ internal sealed class ExecutionPlan
                 continue;
             }
 
-            int[] inputs = layout.NodeInputs[n], outputs = layout.NodeOutputs[n];
             if (inputs.All(s => s < 0 || values[s] is not null))
             {
                 try
@@ -95,9 +111,37 @@ internal sealed class ExecutionPlan
             nodes.Add(new PlanNode(n, proto, op, inputs, outputs));
         }
 
+        // The shape arithmetic that fed only folded targets has no reader left.
+        if (foldedTargets.Count > 0) RemoveUnread(nodes, keptSlots, foldedTargets);
+
         var plan = new ExecutionPlan(nodes.ToArray(), values);
         plan.ComputeReleases(layout, keptSlots);
         return plan;
+    }
+
+    /// <summary>
+    /// Drops the nodes that computed the <paramref name="unread"/> slots (folded Reshape targets) and, transitively,
+    /// their inputs, as long as no remaining node reads their outputs and none is kept (graph outputs, scores).
+    /// Walking last to first takes whole chains; nodes elsewhere in the graph are left alone.
+    /// </summary>
+    private static void RemoveUnread(List<PlanNode> nodes, IReadOnlySet<int> keptSlots, HashSet<int> unread)
+    {
+        var readers = new Dictionary<int, int>();
+        foreach (var node in nodes)
+            foreach (int s in node.Inputs) if (s >= 0) readers[s] = readers.GetValueOrDefault(s) + 1;
+        for (int i = nodes.Count - 1; i >= 0; i--)
+        {
+            var node = nodes[i];
+            if (!node.Outputs.Any(unread.Contains)) continue;
+            if (node.Outputs.Any(s => s >= 0 && (keptSlots.Contains(s) || readers.GetValueOrDefault(s) > 0))) continue;
+            foreach (int s in node.Inputs)
+            {
+                if (s < 0) continue;
+                readers[s]--;
+                unread.Add(s);
+            }
+            nodes.RemoveAt(i);
+        }
     }
 
     /// <summary>
