@@ -42,7 +42,12 @@ public sealed class LoadedModel : IDisposable
             var (input, sources) = ModelInputResolution.Resolve(graph, metadata, overrides);
             // A layout or channel count the graph cannot take is refused here, before any node runs.
             if (graph.Inputs is [{ Rank: 4 } declared] && declared.Mismatch(input.TensorShape(1)) is { } mismatch)
-                throw new Errors.ModelInputException(path, mismatch);
+            {
+                string sidecar = metadata.SidecarPath is { } file && (sources.Layout == InputSource.Sidecar || sources.Channels == InputSource.Sidecar)
+                    ? $" (the sidecar {file} says {ModelInputNames.Name(input.Layout)} {ModelInputNames.Name(input.Channels)})"
+                    : "";
+                throw new Errors.ModelInputException(path, mismatch + sidecar);
+            }
             return new LoadedModel(path, metadata, input, sources, graph, limits ?? Engine.ResourceLimits.Default);
         }
         catch

@@ -25,6 +25,7 @@ internal static class ModelInputResolution
         }
         if (overrides is { IsEmpty: false })
         {
+            RequireChannelCount(graph, overrides);
             input = overrides.ApplyTo(input);
             sources = Mark(sources, overrides.Parts, InputSource.Option) with
             {
@@ -32,6 +33,17 @@ internal static class ModelInputResolution
             };
         }
         return (input.Validate(), sources);
+    }
+
+    /// <summary>A <c>--channels</c> whose channel count the graph's input cannot take is that option's error, with the fix.</summary>
+    private static void RequireChannelCount(OnnxGraph graph, ModelInputOverrides overrides)
+    {
+        if (overrides.Channels is not { } text || !ModelInputNames.TryParseChannels(text, out var channels)) return;
+        if (graph.Inputs is not [{ Rank: 4, Channels: long declared } input]) return;
+        int count = channels == ChannelOrder.GRAY ? 1 : 3;
+        if (count == declared) return;
+        string fix = declared == 1 ? "pass --channels GRAY" : declared == 3 ? "pass --channels RGB or BGR" : "the model does not take images";
+        throw new Errors.InvalidOptionException("--channels", $"{text} gives {count} channel(s) but the model expects {input.Expectation} with {declared}; {fix}");
     }
 
     private static (ModelInput, ModelInputSources) FromGraph(OnnxGraph graph)

@@ -92,7 +92,8 @@ public sealed class GraphInput
         string fix = actual[otherAxis] == channels
             ? $"pass --layout {(ChannelsLast ? "NHWC" : "NCHW")}{SizeFix(actual, otherAxis == 1)} or add a sidecar with input.layout"
             : channels == 1 ? "pass --channels GRAY or add a sidecar with input.channels \"GRAY\""
-            : $"the model takes {channels} channels; set --channels or input.channels in a sidecar";
+            : channels == 3 ? "pass --channels RGB (or BGR) or set input.channels in a sidecar"
+            : $"the model takes {channels} channels, not an image";
         return $"the model expects {Expectation}; {got}: {fix}";
     }
 

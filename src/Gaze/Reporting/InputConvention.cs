@@ -41,7 +41,7 @@ public sealed record InputConvention
     /// <c>layout</c>, <c>channels</c>, <c>normalisation</c>, <c>resize</c>).
     /// </summary>
     [JsonPropertyName("sources")]
-    public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Sources { get; init; } = SourceNames(Models.ModelInputSources.Defaults);
 
     /// <summary>The preset the convention starts from (<c>keras-caffe</c>, <c>keras-tf</c>, ...), or null.</summary>
     [JsonPropertyName("preset")]
@@ -56,7 +56,7 @@ public sealed record InputConvention
     /// <summary>The convention of <paramref name="input"/> and where its parts came from, as results.json records it.</summary>
     public static InputConvention From(Models.ModelInput input, Models.ModelInputSources sources) => new()
     {
-        Sources = sources.ByField.ToDictionary(p => p.Key, p => Models.ModelInputSources.Name(p.Value)),
+        Sources = SourceNames(sources),
         Preset = sources.Preset,
         LayoutEvidence = sources.LayoutEvidence,
         Size = [input.Size.Height, input.Size.Width],
@@ -67,4 +67,7 @@ public sealed record InputConvention
         Std = [.. input.Std],
         Resize = input.Resize == Models.ResizeMode.Stretch ? "stretch" : "center-crop",
     };
+
+    private static Dictionary<string, string> SourceNames(Models.ModelInputSources sources) =>
+        sources.ByField.ToDictionary(p => p.Key, p => Models.ModelInputSources.Name(p.Value));
 }

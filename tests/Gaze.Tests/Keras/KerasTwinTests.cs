@@ -42,7 +42,7 @@ public sealed class KerasTwinTests
         Assert.Equal(InputSource.Graph, keras.InputSources.Layout);
         Assert.Equal(InputSize.Square(pair.Size), keras.Input.Size);
         Assert.Equal(InputSource.Graph, keras.InputSources.Size);
-        Assert.Equal(keras.Input with { Layout = TensorLayout.NCHW }, torch.Input with { Size = keras.Input.Size });
+        Assert.Equal(keras.Input with { Layout = TensorLayout.NCHW }, torch.Input);
     }
 
     [Theory]
@@ -52,9 +52,8 @@ public sealed class KerasTwinTests
         using var directory = new TempDirectory();
         var pair = KerasTwins.Build(name, directory.Path);
         string image = SharedData.Require("images/cat-and-dog.png");
-        // The PyTorch file's batch-free input has no fixed size; the Keras file states its own.
         var keras = Predictions(CliRunner.Run("predict", image, "--model", pair.KerasPath, "--top", "5", "--json"));
-        var torch = Predictions(CliRunner.Run("predict", image, "--model", pair.TorchPath, "--top", "5", "--size", pair.Size.ToString(), "--json"));
+        var torch = Predictions(CliRunner.Run("predict", image, "--model", pair.TorchPath, "--top", "5", "--json"));
 
         Assert.Equal(torch.Select(p => p.Index), keras.Select(p => p.Index));
         for (int i = 0; i < 5; i++) Assert.True(Math.Abs(torch[i].Probability - keras[i].Probability) < 1e-5, $"rank {i}: {torch[i]} vs {keras[i]}");
@@ -68,7 +67,7 @@ public sealed class KerasTwinTests
         var pair = KerasTwins.Build(name, directory.Path);
         var method = MethodRegistry.Default.Get(methodName);
         using var keras = LoadedModel.Open(pair.KerasPath);
-        using var torch = LoadedModel.Open(pair.TorchPath, new ModelInputOverrides { Size = pair.Size.ToString() });
+        using var torch = LoadedModel.Open(pair.TorchPath);
         using var scope = NewDisposeScope();
         var x = rand([2, 3, pair.Size, pair.Size], generator: new Generator(5)) * 4 - 2;
 

@@ -145,7 +145,7 @@ public sealed class MalformedModelTests
 
         var e = Assert.Throws<ModelInputException>(() => graph.Run(zeros(1, 3, 28, 28)));
 
-        Assert.Contains("1 channels", e.Message);
+        Assert.Contains("the model expects NCHW [1,1,28,28]; the input tensor is [1,3,28,28]: pass --channels GRAY", e.Message);
     }
 
     [Fact]
@@ -171,11 +171,14 @@ public sealed class MalformedModelTests
         using var graph = OnnxGraph.Load(path);
         using var scope = NewDisposeScope();
 
-        var e = Assert.Throws<ModelExecutionException>(() => graph.Run(zeros(1, 1, 32, 32)));
+        var e = Assert.Throws<ModelInputException>(() => graph.Run(zeros(1, 1, 32, 32)));
 
-        Assert.StartsWith(path + ":", e.Message);
-        Assert.Equal("Times212_reshape0", e.Node);
-        Assert.Equal("Reshape", e.OpType);
+        // The graph fixes 28x28: the message says so and how to fix it, then which node failed.
+        Assert.StartsWith(path + ": the model expects NCHW [1,1,28,28], the input is 32x32: pass --size 28,28", e.Message);
+        var node = Assert.IsType<ModelExecutionException>(e.InnerException);
+        Assert.Equal("Times212_reshape0", node.Node);
+        Assert.Equal("Reshape", node.OpType);
+        Assert.Contains("node 'Times212_reshape0' (Reshape) fails at this size", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
 }

@@ -38,6 +38,15 @@ internal static class ResultsSchema
                 if (check.Field(input, at, "mean", Kind.Array) is { } mean) check.Items(mean, at + ".mean", Kind.Number);
                 if (check.Field(input, at, "std", Kind.Array) is { } std) check.Items(std, at + ".std", Kind.Number);
                 check.Field(input, at, "resize", Kind.String);
+                if (check.Field(input, at, "sources", Kind.Object) is { } sources)
+                {
+                    foreach (string part in new[] { "size", "layout", "channels", "normalisation", "resize" })
+                    {
+                        if (check.Field(sources, at + ".sources", part, Kind.String) is { } source
+                            && source.GetString() is not ("default" or "graph" or "sidecar" or "option"))
+                            check.Problem($"{at}.sources.{part}: expected default, graph, sidecar or option, got '{source.GetString()}'");
+                    }
+                }
             }
         }
 
