@@ -105,13 +105,16 @@ public static class HtmlReport
         output.Write("<section id=\"model\">\n<h2>Model</h2>\n<table class=\"facts\">\n");
         Fact(output, "Name", model.Name);
         Fact(output, "File", model.Path, "path");
-        Fact(output, "Input size", input.Size.Count == 2 ? $"{input.Size[0]} \u00d7 {input.Size[1]} (height \u00d7 width)" : Numbers(input.Size));
-        Fact(output, "Layout", input.Layout);
-        Fact(output, "Channels", input.Channels);
-        Fact(output, "Pixel range", "0 to " + Number(input.Range));
+        // Where each part came from, so that an inferred layout or a preset is visible beside its value.
+        string From(string part) => input.Sources.TryGetValue(part, out string? source) && source != "default" ? $" (from the {(source == "option" ? "options" : source)})" : "";
+        Fact(output, "Input size", (input.Size.Count == 2 ? $"{input.Size[0]} \u00d7 {input.Size[1]} (height \u00d7 width)" : Numbers(input.Size)) + From("size"));
+        Fact(output, "Layout", input.Layout + From("layout"));
+        Fact(output, "Channels", input.Channels + From("channels"));
+        Fact(output, "Pixel range", "0 to " + Number(input.Range) + From("normalisation"));
         Fact(output, "Mean", Numbers(input.Mean));
         Fact(output, "Std", Numbers(input.Std));
-        Fact(output, "Resize", input.Resize);
+        Fact(output, "Resize", input.Resize + From("resize"));
+        if (input.Preset is { } preset) Fact(output, "Preset", preset);
         output.Write("</table>\n</section>\n");
     }
 

@@ -94,6 +94,32 @@ public sealed class KerasTwinTests
     }
 
     [Theory]
+    [MemberData(nameof(CamMethods))]
+    public void A_channels_last_transpose_gives_the_maps_of_the_tensor_it_comes_from(string methodName)
+    {
+        using var directory = new TempDirectory();
+        var pair = KerasTwins.Build("gap-cnn", directory.Path);
+        var method = MethodRegistry.Default.Get(methodName);
+        using var keras = LoadedModel.Open(pair.KerasPath);
+        // tf2onnx's Transpose back to NHWC before the global pooling: [N,16,16,12] read as 12 channels of 16x16.
+        var transposed = keras.Layers.Layers.Single(l => l.OpType == "Transpose" && l.ChannelsLast);
+        Assert.Equal(pair.LastBlockChw, new[] { transposed.Channels, transposed.Height, transposed.Width });
+        using var scope = NewDisposeScope();
+        var x = (rand([2, 3, pair.Size, pair.Size], generator: new Generator(8)) * 4 - 2).permute(0, 2, 3, 1).contiguous();
+
+        var (fromTransposed, _) = Heatmaps(keras, method, x, transposed.Name);
+        var (fromSource, _) = Heatmaps(keras, method, x, pair.KerasLastBlock);
+
+        for (int i = 0; i < 2; i++)
+        {
+            float difference = (fromTransposed[i] - fromSource[i]).abs().max().item<float>();
+            Assert.True(difference < 1e-5f, $"{methodName} image {i}: max difference {difference}");
+        }
+    }
+
+    public static TheoryData<string> CamMethods() => new(MethodRegistry.Default.Methods.OfType<CamAttribution>().Select(m => m.Name));
+
+    [Theory]
     [MemberData(nameof(Networks))]
     public void Keras_default_cam_layer_is_the_last_block_with_its_real_size(string name)
     {
@@ -133,10 +159,10 @@ public sealed class KerasTwinTests
         Assert.Contains("/" + pair.KerasAlias + "/", "/" + layer.Name);
     }
 
-    private static (Tensor[] Maps, IReadOnlyList<int> Targets) Heatmaps(LoadedModel model, AttributionMethod method, Tensor input)
+    private static (Tensor[] Maps, IReadOnlyList<int> Targets) Heatmaps(LoadedModel model, AttributionMethod method, Tensor input, string? layer = null)
     {
         var options = AttributionOptions.Default with { InputLayout = model.Input.Layout };
-        using var explainer = new Explainer(model.Graph, model.ResolveLayers(null), options);
+        using var explainer = new Explainer(model.Graph, model.ResolveLayers(layer), options);
         using var explanation = explainer.Explain(method, input, TargetRequest.Ranked(0));
         return ([.. Enumerable.Range(0, (int)input.shape[0]).Select(i => explanation.Heatmaps[i].detach().clone())], explanation.Targets);
     }
