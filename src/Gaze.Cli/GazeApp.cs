@@ -124,7 +124,7 @@ public sealed class GazeApp
         {
             error.WriteLine($"gaze: {e.Message}");
             // The engine's own words (libtorch's frames, ONNX Runtime's source lines) for whoever asks for them.
-            if (context.Verbose && e.InnerException is { } inner) error.WriteLine(inner.Message);
+            if (context.Verbose && e.InnerException is not null) error.WriteLine(e.GetBaseException().Message);
             return ExitCodes.UsageError;
         }
         catch (OperationCanceledException)

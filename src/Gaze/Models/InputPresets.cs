@@ -29,23 +29,9 @@ public static class InputPresets
             Resize = ResizeMode.Stretch,
         },
         // 'torch' mode: RGB, 0..1, ImageNet mean and std (DenseNet).
-        ["keras-torch"] = input => input with
-        {
-            Channels = ChannelOrder.RGB,
-            Range = 1,
-            Mean = [0.485, 0.456, 0.406],
-            Std = [0.229, 0.224, 0.225],
-            Resize = ResizeMode.Stretch,
-        },
-        // torchvision's ImageNet transforms: RGB, 0..1, ImageNet mean and std, centre crop.
-        ["torchvision"] = input => input with
-        {
-            Channels = ChannelOrder.RGB,
-            Range = 1,
-            Mean = [0.485, 0.456, 0.406],
-            Std = [0.229, 0.224, 0.225],
-            Resize = ResizeMode.CenterCrop,
-        },
+        ["keras-torch"] = input => ImageNet(input, ResizeMode.Stretch),
+        // torchvision's ImageNet transforms: the same normalisation, centre crop.
+        ["torchvision"] = input => ImageNet(input, ResizeMode.CenterCrop),
     };
 
     /// <summary>The preset names, for help and messages.</summary>
@@ -60,4 +46,14 @@ public static class InputPresets
     /// <summary><paramref name="input"/> with preset <paramref name="name"/>'s channel order, normalisation and resize.</summary>
     /// <exception cref="KeyNotFoundException">No such preset (check with <see cref="Find"/> first).</exception>
     public static ModelInput Apply(string name, ModelInput input) => Presets[name](input);
+
+    /// <summary>RGB, 0..1, ImageNet mean and std (<see cref="ModelInput.Default"/>'s normalisation).</summary>
+    private static ModelInput ImageNet(ModelInput input, ResizeMode resize) => input with
+    {
+        Channels = ChannelOrder.RGB,
+        Range = 1,
+        Mean = ModelInput.Default.Mean,
+        Std = ModelInput.Default.Std,
+        Resize = resize,
+    };
 }

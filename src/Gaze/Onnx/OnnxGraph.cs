@@ -47,8 +47,7 @@ public sealed class OnnxGraph : IDisposable
             IReadOnlyList<long?>? shape = tensorType?.Shape is { } s
                 ? s.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && d.DimValue > 0 ? d.DimValue : (long?)null).ToList()
                 : null;
-            var consumers = model.Graph.Node.Where(n => n.Input.Contains(info.Name)).ToList();
-            return new GraphInput(info.Name, tensorType?.ElemType ?? OnnxDataType.Float, shape, slot, ImageInputLayout.Infer(shape, consumers));
+            return new GraphInput(info.Name, tensorType?.ElemType ?? OnnxDataType.Float, shape, slot, ImageInputLayout.Infer(info.Name, shape, model.Graph.Node));
         }).ToList();
         OutputNames = model.Graph.Output.Select(o => o.Name).ToList();
         IsFloat16 = model.Graph.Initializer.Any(t => t.DataType is OnnxDataType.Float16 or OnnxDataType.BFloat16)

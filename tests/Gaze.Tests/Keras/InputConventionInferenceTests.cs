@@ -55,6 +55,23 @@ public sealed class InputConventionInferenceTests
     }
 
     [Fact]
+    public void The_engine_text_of_a_size_failure_shows_only_with_verbose()
+    {
+        using var dir = new TempDirectory();
+        var pair = KerasTwins.Build("vgg-like", dir.Path);
+
+        var plain = CliRunner.Run("predict", CatAndDog, "--model", pair.TorchPath, "--size", "32");
+        var verbose = CliRunner.Run("predict", CatAndDog, "--model", pair.TorchPath, "--size", "32", "--verbose");
+
+        Assert.Equal(2, plain.ExitCode);
+        string line = Assert.Single(plain.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("the model expects NCHW [N,3,64,64], the input is 32x32: pass --size 64,64", line);
+        Assert.DoesNotContain("mat1 and mat2", line);
+        Assert.Equal(2, verbose.ExitCode);
+        Assert.Contains("mat1 and mat2 shapes cannot be multiplied", verbose.Error);
+    }
+
+    [Fact]
     public void A_sidecar_that_contradicts_the_graph_is_named_in_the_error_of_every_command()
     {
         using var dir = new TempDirectory();

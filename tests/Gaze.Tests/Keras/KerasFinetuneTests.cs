@@ -42,12 +42,7 @@ public sealed class KerasFinetuneTests
         var sidecar = ModelMetadataReader.ReadFor(model);
         Assert.Equal(TensorLayout.NHWC, sidecar.Input!.Layout);
         Assert.Equal(InputSize.Square(pair.Size), sidecar.Input.Size);
-        var check = CliRunner.Run("check", model);
-        Assert.True(check.ExitCode == 0, check.Output + check.Error);
-        string image = Directory.GetFiles(Path.Combine(data, "star"))[0];
-        var explain = CliRunner.Run("explain", image, "--model", model, "--method", "cam", "--out", dir.File("explained"));
-        Assert.True(explain.ExitCode == 0, explain.Output + explain.Error);
-        Assert.Single(Directory.GetFiles(dir.File("explained"), "cam-*-heatmap.npy", SearchOption.AllDirectories));
+        FinetuneFixtures.AssertChecksAndExplainsWithCam(model, data, dir.File("explained"));
     }
 
     private static double[] Losses(JsonDocument result) =>

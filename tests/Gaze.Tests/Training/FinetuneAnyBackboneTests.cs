@@ -24,11 +24,6 @@ public sealed class FinetuneAnyBackboneTests
         using var json = JsonDocument.Parse(result.Output);
         Assert.Equal(camLayer, json.RootElement.GetProperty("layer").GetString());
         Assert.Equal(camLayer, ModelMetadataReader.ReadFor(model).CamLayer);
-        var check = CliRunner.Run("check", model);
-        Assert.True(check.ExitCode == 0, check.Output + check.Error);
-        string image = Directory.GetFiles(Path.Combine(data, "star"))[0];
-        var explain = CliRunner.Run("explain", image, "--model", model, "--method", "cam", "--out", dir.File("explained"));
-        Assert.True(explain.ExitCode == 0, explain.Output + explain.Error);
-        Assert.Single(Directory.GetFiles(dir.File("explained"), "cam-*-heatmap.npy", SearchOption.AllDirectories));
+        FinetuneFixtures.AssertChecksAndExplainsWithCam(model, data, dir.File("explained"));
     }
 }

@@ -1,5 +1,6 @@
 using Gaze.Datasets;
 using Gaze.Tests.Onnx;
+using Gaze.Tests.Support;
 
 namespace Gaze.Tests.Training;
 
@@ -61,5 +62,19 @@ internal static class FinetuneFixtures
     {
         ShapesDataset.Write(directory, count, seed: 11, size);
         return directory;
+    }
+
+    /// <summary>
+    /// Asserts that a fine-tuned <paramref name="model"/> passes <c>gaze check</c> and that <c>gaze explain --method cam</c>
+    /// writes one heatmap for a star of <paramref name="data"/> (into <paramref name="output"/>).
+    /// </summary>
+    public static void AssertChecksAndExplainsWithCam(string model, string data, string output)
+    {
+        var check = CliRunner.Run("check", model);
+        Assert.True(check.ExitCode == 0, check.Output + check.Error);
+        string image = Directory.GetFiles(Path.Combine(data, "star"))[0];
+        var explain = CliRunner.Run("explain", image, "--model", model, "--method", "cam", "--out", output);
+        Assert.True(explain.ExitCode == 0, explain.Output + explain.Error);
+        Assert.Single(Directory.GetFiles(output, "cam-*-heatmap.npy", SearchOption.AllDirectories));
     }
 }
