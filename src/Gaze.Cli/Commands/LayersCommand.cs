@@ -42,7 +42,7 @@ public static class LayersCommand
                 }));
                 return ExitCodes.Success;
             }
-            foreach (string line in InputLines(loaded)) context.Console.MarkupLine(Markup.Escape(line));
+            context.Console.Write(InputTable(loaded));
             var grid = new Table().AddColumns("#", "tensor", "op", "C x H x W", "layout", "");
             foreach (LayerInfo layer in table.Layers)
             {
@@ -57,27 +57,23 @@ public static class LayersCommand
         return command;
     }
 
-    /// <summary>The input convention, one part per line with its source, e.g. "  layout   NHWC (graph: a Transpose ...)".</summary>
-    private static IEnumerable<string> InputLines(LoadedModel loaded)
+    /// <summary>The input convention, one part per row with where it came from (graph, sidecar, option or default).</summary>
+    private static Table InputTable(LoadedModel loaded)
     {
         ModelInput input = loaded.Input;
         ModelInputSources sources = loaded.InputSources;
-        string declared = loaded.Graph.Inputs is [var only] ? $" '{only.Name}' {only.ShapeText}" : "";
-        yield return $"input{declared}{(sources.Preset is { } preset ? $", preset {preset}" : "")}:";
-        yield return $"  size           {input.Size} ({From(sources.Size)})";
-        yield return $"  layout         {input.Layout} ({From(sources.Layout)}{(sources.LayoutEvidence is { } why ? ": " + why : "")})";
-        yield return $"  channels       {input.Channels} ({From(sources.Channels)})";
-        yield return $"  normalisation  range {Number(input.Range)}, mean [{string.Join(", ", input.Mean.Select(Number))}], std [{string.Join(", ", input.Std.Select(Number))}] ({From(sources.Normalisation)})";
-        yield return $"  resize         {ModelInputNames.Name(input.Resize)} ({From(sources.Resize)})";
+        string declared = loaded.Graph.Inputs is [var only] ? $"'{only.Name}' {only.ShapeText}" : "";
+        var table = new Table().AddColumns($"input {Markup.Escape(declared)}", "", "from");
+        string Source(InputSource source, string? why = null) => Markup.Escape(ModelInputSources.Name(source) + (why is null ? "" : ": " + why));
+        if (sources.Preset is { } preset) table.AddRow("preset", preset, Source(sources.PresetSource));
+        table.AddRow("size", $"{input.Size.Height}x{input.Size.Width}", Source(sources.Size));
+        table.AddRow("layout", input.Layout.ToString(), Source(sources.Layout, sources.LayoutEvidence));
+        table.AddRow("channels", input.Channels.ToString(), Source(sources.Channels));
+        table.AddRow("normalisation", Markup.Escape($"range {Number(input.Range)}, mean [{string.Join(", ", input.Mean.Select(Number))}], std [{string.Join(", ", input.Std.Select(Number))}]"),
+            Source(sources.Normalisation));
+        table.AddRow("resize", ModelInputNames.Name(input.Resize), Source(sources.Resize));
+        return table;
     }
 
     private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static string From(InputSource source) => source switch
-    {
-        InputSource.Graph => "from the graph",
-        InputSource.Sidecar => "from the sidecar",
-        InputSource.Option => "from the options",
-        _ => "default",
-    };
 }

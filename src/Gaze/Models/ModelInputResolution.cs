@@ -21,16 +21,15 @@ internal static class ModelInputResolution
         {
             var parts = metadata.InputParts ?? AllParts;
             input = Take(input, sidecar, parts);
-            sources = Mark(sources, parts, InputSource.Sidecar) with { Preset = metadata.InputPreset ?? sources.Preset };
+            if (metadata.InputPreset is { } preset) sources = sources with { Preset = preset, PresetSource = InputSource.Sidecar };
+            sources = Mark(sources, parts, InputSource.Sidecar);
         }
         if (overrides is { IsEmpty: false })
         {
             RequireChannelCount(graph, overrides);
             input = overrides.ApplyTo(input);
-            sources = Mark(sources, overrides.Parts, InputSource.Option) with
-            {
-                Preset = overrides.Preset is { } preset ? InputPresets.Find(preset) : sources.Preset,
-            };
+            if (overrides.Preset is { } preset) sources = sources with { Preset = InputPresets.Find(preset), PresetSource = InputSource.Option };
+            sources = Mark(sources, overrides.Parts, InputSource.Option);
         }
         return (input.Validate(), sources);
     }

@@ -27,6 +27,9 @@ public sealed record ModelInputSources
     /// <summary>The preset the convention starts from (<see cref="InputPresets"/>), or null.</summary>
     public string? Preset { get; init; }
 
+    /// <summary>Where <see cref="Preset"/> was named: the sidecar's <c>input.preset</c> or an option.</summary>
+    public InputSource PresetSource { get; init; }
+
     /// <summary>What in the graph decided the layout, when <see cref="Layout"/> is <see cref="InputSource.Graph"/>.</summary>
     public string? LayoutEvidence { get; init; }
 
