@@ -38,21 +38,14 @@ public sealed record ModelInputOverrides
     public bool IsEmpty => Preset is null && Size is null && Layout is null && Channels is null && Range is null
         && Mean is null && Std is null && Resize is null;
 
-    /// <summary>The parts of the convention these settings give, as <see cref="ModelMetadata.InputParts"/> names them.</summary>
-    public IReadOnlySet<string> Parts
-    {
-        get
-        {
-            var parts = new HashSet<string>(StringComparer.Ordinal);
-            if (Preset is not null) parts.UnionWith(["channels", "normalisation", "resize"]);
-            if (Size is not null) parts.Add("size");
-            if (Layout is not null) parts.Add("layout");
-            if (Channels is not null) parts.Add("channels");
-            if (Range is not null || Mean is not null || Std is not null) parts.Add("normalisation");
-            if (Resize is not null) parts.Add("resize");
-            return parts;
-        }
-    }
+    /// <summary>The parts of the convention these settings give.</summary>
+    public InputParts Parts =>
+        (Preset is not null ? InputParts.Preset : InputParts.None)
+        | (Size is not null ? InputParts.Size : InputParts.None)
+        | (Layout is not null ? InputParts.Layout : InputParts.None)
+        | (Channels is not null ? InputParts.Channels : InputParts.None)
+        | (Range is not null || Mean is not null || Std is not null ? InputParts.Normalisation : InputParts.None)
+        | (Resize is not null ? InputParts.Resize : InputParts.None);
 
     /// <summary>
     /// <paramref name="input"/> with every given setting replaced, validated.

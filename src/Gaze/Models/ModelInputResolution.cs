@@ -10,8 +10,6 @@ namespace Gaze.Models;
 /// </summary>
 internal static class ModelInputResolution
 {
-    private static readonly IReadOnlySet<string> AllParts = new HashSet<string>(["size", "layout", "channels", "normalisation", "resize"]);
-
     /// <summary>The convention of <paramref name="graph"/> with <paramref name="metadata"/> and <paramref name="overrides"/>, and where each part came from.</summary>
     /// <exception cref="Errors.InvalidOptionException">An override is invalid, or the parts do not fit together.</exception>
     public static (ModelInput Input, ModelInputSources Sources) Resolve(OnnxGraph graph, ModelMetadata metadata, ModelInputOverrides? overrides)
@@ -19,7 +17,7 @@ internal static class ModelInputResolution
         var (input, sources) = FromGraph(graph);
         if (metadata.Input is { } sidecar)
         {
-            var parts = metadata.InputParts ?? AllParts;
+            var parts = metadata.InputParts ?? InputParts.All;
             input = Take(input, sidecar, parts);
             if (metadata.InputPreset is { } preset) sources = sources with { Preset = preset, PresetSource = InputSource.Sidecar };
             sources = Mark(sources, parts, InputSource.Sidecar);
@@ -69,24 +67,24 @@ internal static class ModelInputResolution
     }
 
     /// <summary><paramref name="input"/> with the <paramref name="parts"/> of <paramref name="given"/>.</summary>
-    private static ModelInput Take(ModelInput input, ModelInput given, IReadOnlySet<string> parts) => input with
+    private static ModelInput Take(ModelInput input, ModelInput given, InputParts parts) => input with
     {
-        Size = parts.Contains("size") ? given.Size : input.Size,
-        Layout = parts.Contains("layout") ? given.Layout : input.Layout,
-        Channels = parts.Contains("channels") ? given.Channels : input.Channels,
-        Range = parts.Contains("normalisation") ? given.Range : input.Range,
-        Mean = parts.Contains("normalisation") ? given.Mean : input.Mean,
-        Std = parts.Contains("normalisation") ? given.Std : input.Std,
-        Resize = parts.Contains("resize") ? given.Resize : input.Resize,
+        Size = parts.HasFlag(InputParts.Size) ? given.Size : input.Size,
+        Layout = parts.HasFlag(InputParts.Layout) ? given.Layout : input.Layout,
+        Channels = parts.HasFlag(InputParts.Channels) ? given.Channels : input.Channels,
+        Range = parts.HasFlag(InputParts.Normalisation) ? given.Range : input.Range,
+        Mean = parts.HasFlag(InputParts.Normalisation) ? given.Mean : input.Mean,
+        Std = parts.HasFlag(InputParts.Normalisation) ? given.Std : input.Std,
+        Resize = parts.HasFlag(InputParts.Resize) ? given.Resize : input.Resize,
     };
 
-    private static ModelInputSources Mark(ModelInputSources sources, IReadOnlySet<string> parts, InputSource source) => sources with
+    private static ModelInputSources Mark(ModelInputSources sources, InputParts parts, InputSource source) => sources with
     {
-        Size = parts.Contains("size") ? source : sources.Size,
-        Layout = parts.Contains("layout") ? source : sources.Layout,
-        LayoutEvidence = parts.Contains("layout") ? null : sources.LayoutEvidence,
-        Channels = parts.Contains("channels") ? source : sources.Channels,
-        Normalisation = parts.Contains("normalisation") ? source : sources.Normalisation,
-        Resize = parts.Contains("resize") ? source : sources.Resize,
+        Size = parts.HasFlag(InputParts.Size) ? source : sources.Size,
+        Layout = parts.HasFlag(InputParts.Layout) ? source : sources.Layout,
+        LayoutEvidence = parts.HasFlag(InputParts.Layout) ? null : sources.LayoutEvidence,
+        Channels = parts.HasFlag(InputParts.Channels) ? source : sources.Channels,
+        Normalisation = parts.HasFlag(InputParts.Normalisation) ? source : sources.Normalisation,
+        Resize = parts.HasFlag(InputParts.Resize) ? source : sources.Resize,
     };
 }

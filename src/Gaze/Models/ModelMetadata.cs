@@ -24,11 +24,10 @@ public sealed record ModelMetadata
     public ModelInput? Input { get; init; }
 
     /// <summary>
-    /// The parts of <see cref="Input"/> the sidecar gives (directly or through its preset): <c>size</c>, <c>layout</c>,
-    /// <c>channels</c>, <c>normalisation</c> (range, mean, std), <c>resize</c>. The others are defaults that the
-    /// graph may override (<see cref="LoadedModel"/>). Null without an <c>input</c> object.
+    /// The parts of <see cref="Input"/> the sidecar gives (directly or through its preset); the others are defaults
+    /// that the graph may override (<see cref="LoadedModel"/>). Null without an <c>input</c> object.
     /// </summary>
-    public IReadOnlySet<string>? InputParts { get; init; }
+    public InputParts? InputParts { get; init; }
 
     /// <summary>The sidecar's <c>input.preset</c>, if any.</summary>
     public string? InputPreset { get; init; }

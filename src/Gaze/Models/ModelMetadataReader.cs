@@ -101,24 +101,24 @@ public static class ModelMetadataReader
             return metadata;
         }
 
-        private (ModelInput Input, IReadOnlySet<string> Parts, string? Preset) Input(JsonElement input)
+        private (ModelInput Input, InputParts Parts, string? Preset) Input(JsonElement input)
         {
             if (input.ValueKind != JsonValueKind.Object) throw Error("input", "must be an object");
             RejectUnknown(input, "input.", "preset", "size", "layout", "channels", "range", "mean", "std", "resize");
             var result = ModelInput.Default;
-            var parts = new HashSet<string>(StringComparer.Ordinal);
+            var parts = InputParts.None;
             string? preset = null;
             if (input.TryGetProperty("preset", out var presetName))
             {
                 preset = InputPresets.Find(String(presetName, "input.preset"))
                     ?? throw Error("input.preset", $"must be {InputPresets.NameList}, got '{presetName.GetString()}'");
                 result = InputPresets.Apply(preset, result);
-                parts.UnionWith(["channels", "normalisation", "resize"]);
+                parts |= InputParts.Preset;
             }
-            foreach (var (name, part) in new[] { ("size", "size"), ("layout", "layout"), ("channels", "channels"), ("range", "normalisation"),
-                ("mean", "normalisation"), ("std", "normalisation"), ("resize", "resize") })
+            foreach (var (name, part) in new[] { ("size", InputParts.Size), ("layout", InputParts.Layout), ("channels", InputParts.Channels),
+                ("range", InputParts.Normalisation), ("mean", InputParts.Normalisation), ("std", InputParts.Normalisation), ("resize", InputParts.Resize) })
             {
-                if (input.TryGetProperty(name, out _)) parts.Add(part);
+                if (input.TryGetProperty(name, out _)) parts |= part;
             }
             if (input.TryGetProperty("size", out var size)) result = result with { Size = Size(size) };
             if (input.TryGetProperty("layout", out var layout))
@@ -135,7 +135,7 @@ public static class ModelMetadataReader
             }
             // ImageNet's three means and stds do not fit one gray channel: gray without them means plain 0..range.
             if (result.Channels == ChannelOrder.GRAY && preset is null) result = result with { Mean = [0], Std = [1] };
-            if (result.Channels == ChannelOrder.GRAY) parts.Add("normalisation");
+            if (result.Channels == ChannelOrder.GRAY) parts |= InputParts.Normalisation;
             if (input.TryGetProperty("range", out var range)) result = result with { Range = Number(range, "input.range") };
             if (input.TryGetProperty("mean", out var mean)) result = result with { Mean = Numbers(mean, "input.mean") };
             if (input.TryGetProperty("std", out var std)) result = result with { Std = Numbers(std, "input.std") };

@@ -30,7 +30,8 @@ internal static class ChannelsLastTensors
         "Identity", "Dropout", "Cast", "Pad", "Concat",
     ];
 
-    private static readonly HashSet<string> ChannelsFirstOperators =
+    /// <summary>Operators that only take (and give) channels-first tensors.</summary>
+    internal static readonly HashSet<string> ChannelsFirstOperators =
     [
         "Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "BatchNormalization",
         "InstanceNormalization", "LRN",
@@ -68,20 +69,13 @@ internal static class ChannelsLastTensors
                 if (axis is 3 or -1) last.Add(output);
                 else if (axis is 1 or -3) first.Add(output);
             }
-            else if (node.OpType == "Transpose" && IsImage(input) && Ints(node, "perm") is { } perm)
+            else if (IsImage(input) && MovesChannelsLast(node) is bool toLast)
             {
-                if (perm.SequenceEqual(ToChannelsLast))
-                {
-                    first.Add(input);
-                    last.Add(output);
-                }
-                else if (perm.SequenceEqual(ToChannelsFirst))
-                {
-                    last.Add(input);
-                    first.Add(output);
-                }
+                (toLast ? first : last).Add(input);
+                (toLast ? last : first).Add(output);
             }
-            else if (Reductions.Contains(node.OpType) && IsImage(input) && ReducedAxes(node, inputs, constants) is { } axes)
+            else if (Reductions.Contains(node.OpType) && IsImage(input)
+                && ReducedAxes(node, i => i < inputs.Length && inputs[i] >= 0 ? constants[inputs[i]] : null) is { } axes)
             {
                 if (axes.SetEquals([1L, 2L])) last.Add(input);
                 else if (axes.SetEquals([2L, 3L])) first.Add(input);
@@ -100,17 +94,32 @@ internal static class ChannelsLastTensors
         return Enumerable.Range(0, slots).Where(s => IsImage(s) && lastRoots.Contains(Root(s))).ToHashSet();
     }
 
+    /// <summary>
+    /// For a Transpose between the two layouts: true when it moves the channels last ([0,2,3,1]), false when it moves
+    /// them first ([0,3,1,2]); null for any other node.
+    /// </summary>
+    internal static bool? MovesChannelsLast(NodeProto node)
+    {
+        if (node.OpType != "Transpose" || Ints(node, "perm") is not { } perm) return null;
+        if (perm.SequenceEqual(ToChannelsLast)) return true;
+        if (perm.SequenceEqual(ToChannelsFirst)) return false;
+        return null;
+    }
+
+    /// <summary>
+    /// The axes a reduction of a 4-D tensor reduces (negative ones made positive): its <c>axes</c> attribute, else
+    /// its second input when <paramref name="constantInput"/> knows it (opset 18); null when neither says.
+    /// </summary>
+    internal static HashSet<long>? ReducedAxes(NodeProto node, Func<int, Tensor?> constantInput)
+    {
+        long[]? axes = Ints(node, "axes");
+        if (axes is null && node.Input.Count > 1 && constantInput(1) is { } given)
+            axes = given.to(ScalarType.Int64).data<long>().ToArray();
+        return axes?.Select(a => a < 0 ? a + 4 : a).ToHashSet();
+    }
+
     private static long? Axis(NodeProto node) => node.Attribute.FirstOrDefault(a => a.Name == "axis")?.I;
 
     private static long[]? Ints(NodeProto node, string name) =>
         node.Attribute.FirstOrDefault(a => a.Name == name) is { } a ? a.Ints.ToArray() : null;
-
-    /// <summary>The axes a reduction of a 4-D tensor reduces (negative ones made positive), from the attribute or a constant input.</summary>
-    private static HashSet<long>? ReducedAxes(NodeProto node, int[] inputs, Tensor?[] constants)
-    {
-        long[]? axes = Ints(node, "axes");
-        if (axes is null && inputs.Length > 1 && inputs[1] >= 0 && constants[inputs[1]] is { } given)
-            axes = given.to(ScalarType.Int64).data<long>().ToArray();
-        return axes?.Select(a => a < 0 ? a + 4 : a).ToHashSet();
-    }
 }

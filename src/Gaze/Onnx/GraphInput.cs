@@ -41,11 +41,11 @@ public sealed class GraphInput
     public int ChannelAxis => ChannelsLast ? 3 : 1;
 
     /// <summary>The declared channel count, if fixed.</summary>
-    public long? Channels => Shape is { Count: >= 3 } shape ? shape[ChannelsLast ? 3 : 1] : null;
+    public long? Channels => Shape is { Count: >= 3 } shape ? shape[ChannelAxis] : null;
 
     /// <summary>The declared (height, width) of a 4-D image input when both are fixed, else null.</summary>
     public (long Height, long Width)? FixedSize =>
-        Shape is { Count: 4 } shape && shape[ChannelsLast ? 1 : 2] is long height && shape[ChannelsLast ? 2 : 3] is long width
+        Shape is { Count: 4 } shape && shape[HeightAxis(ChannelsLast)] is long height && shape[HeightAxis(ChannelsLast) + 1] is long width
             ? (height, width)
             : null;
 
@@ -58,7 +58,7 @@ public sealed class GraphInput
     {
         var declared = Shape ?? [null, 3, null, null];
         var shape = new long[declared.Count];
-        int heightAxis = ChannelsLast ? 1 : 2;
+        int heightAxis = HeightAxis(ChannelsLast);
         for (int d = 0; d < shape.Length; d++)
         {
             shape[d] = d == 0 ? batch : declared[d] ?? 1;
@@ -90,7 +90,7 @@ public sealed class GraphInput
         if (Channels is not long channels || actual[ChannelAxis] == channels) return null;
         int otherAxis = ChannelsLast ? 1 : 3;
         string fix = actual[otherAxis] == channels
-            ? $"pass --layout {(ChannelsLast ? "NHWC" : "NCHW")}{SizeFix(actual, otherAxis == 1)} or add a sidecar with input.layout"
+            ? $"pass --layout {(ChannelsLast ? "NHWC" : "NCHW")}{SizeFix(actual)} or add a sidecar with input.layout"
             : channels == 1 ? "pass --channels GRAY or add a sidecar with input.channels \"GRAY\""
             : channels == 3 ? "pass --channels RGB (or BGR) or set input.channels in a sidecar"
             : $"the model takes {channels} channels, not an image";
@@ -104,7 +104,7 @@ public sealed class GraphInput
     public string? SizeHint(IReadOnlyList<long> actual)
     {
         if (FixedSize is not var (height, width) || actual.Count != 4) return null;
-        int h = ChannelsLast ? 1 : 2;
+        int h = HeightAxis(ChannelsLast);
         if (actual[h] == height && actual[h + 1] == width) return null;
         return $"the model expects {Expectation}, the input is {actual[h]}x{actual[h + 1]}: pass --size {height},{width} or set input.size in a sidecar";
     }
@@ -112,13 +112,16 @@ public sealed class GraphInput
     /// <summary>The declared shape with its layout in words, e.g. "NHWC [N,64,64,3]".</summary>
     public string Expectation => Shape is { Count: 4 } ? $"{(ChannelsLast ? "NHWC" : "NCHW")} {ShapeText}" : ShapeText;
 
-    private string SizeFix(IReadOnlyList<long> actual, bool actualChannelsFirst)
+    /// <summary>" --size H,W" when <paramref name="actual"/>, laid out the other way round, also has another size; else "".</summary>
+    private string SizeFix(IReadOnlyList<long> actual)
     {
         if (FixedSize is not var (height, width)) return "";
-        long actualHeight = actualChannelsFirst ? actual[2] : actual[1];
-        long actualWidth = actualChannelsFirst ? actual[3] : actual[2];
-        return actualHeight == height && actualWidth == width ? "" : $" --size {height},{width}";
+        int h = HeightAxis(!ChannelsLast);
+        return actual[h] == height && actual[h + 1] == width ? "" : $" --size {height},{width}";
     }
+
+    /// <summary>The height axis of a 4-D tensor: 1 for [N,H,W,C], 2 for [N,C,H,W] (width follows it).</summary>
+    private static int HeightAxis(bool channelsLast) => channelsLast ? 1 : 2;
 
     /// <summary>The shape as text, e.g. "[N,3,224,224]" with "N" for a symbolic dimension.</summary>
     public string ShapeText => Shape is null ? "[?]" : "[" + string.Join(",", Shape.Select((d, i) => d?.ToString() ?? (i == 0 ? "N" : "?"))) + "]";

@@ -10,11 +10,6 @@ namespace Gaze.Onnx;
 /// <param name="Evidence">What in the graph says so, for <c>gaze layers</c> and messages.</param>
 public sealed record ImageInputLayout(bool ChannelsLast, string Evidence)
 {
-    private static readonly long[] ToChannelsFirst = [0, 3, 1, 2];
-    private static readonly long[] ToChannelsLast = [0, 2, 3, 1];
-    private static readonly HashSet<string> ChannelsFirstOperators =
-        ["Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "BatchNormalization", "InstanceNormalization", "LRN"];
-
     // Operators that keep their input's layout: a Keras model's own preprocessing (Rescaling as Mul and Add, padding)
     // may come between the input and the Transpose.
     private static readonly HashSet<string> SameLayout = ["Pad", "Cast", "Identity", "Mul", "Add", "Sub", "Div"];
@@ -41,22 +36,17 @@ public sealed record ImageInputLayout(bool ChannelsLast, string Evidence)
         }
         foreach (var node in consumers)
         {
-            if (node.OpType == "Transpose" && Permutation(node) is { } perm)
-            {
-                if (perm.SequenceEqual(ToChannelsFirst)) return new(true, "a Transpose to channels first follows the input");
-                if (perm.SequenceEqual(ToChannelsLast)) return new(false, "a Transpose to channels last follows the input");
-            }
+            // A Transpose that moves the channels first says they were last, and the other way round.
+            if (ChannelsLastTensors.MovesChannelsLast(node) is bool toLast)
+                return new(!toLast, $"a Transpose to channels {(toLast ? "last" : "first")} follows the input");
         }
-        if (consumers.FirstOrDefault(n => ChannelsFirstOperators.Contains(n.OpType)) is { } direct)
+        if (consumers.FirstOrDefault(n => ChannelsLastTensors.ChannelsFirstOperators.Contains(n.OpType)) is { } direct)
             return new(false, $"the input reaches {direct.OpType}, which takes channels first, without a Transpose");
         bool second = shape[1] is 1 or 3, last = shape[3] is 1 or 3;
         if (second && !last) return new(false, $"dimension 1 of {Text(shape)} holds the channels");
         if (last && !second) return new(true, $"the last dimension of {Text(shape)} holds the channels");
         return null;
     }
-
-    private static long[]? Permutation(NodeProto node) =>
-        node.Attribute.FirstOrDefault(a => a.Name == "perm") is { } perm ? perm.Ints.ToArray() : null;
 
     private static string Text(IReadOnlyList<long?> shape) =>
         "[" + string.Join(",", shape.Select((d, i) => d?.ToString() ?? (i == 0 ? "N" : "?"))) + "]";

@@ -281,11 +281,9 @@ public sealed class LayerTable
         while (true)
         {
             int producer = layout.ProducerOf(graph.SlotOf(layer.Name));
-            if (producer < 0 || layout.Nodes[producer].OpType != "Transpose") return layer;
-            long[] perm = layout.Nodes[producer].Attribute.FirstOrDefault(a => a.Name == "perm")?.Ints.ToArray() ?? [];
-            bool layoutOnly = perm.SequenceEqual([0L, 2, 3, 1]) || perm.SequenceEqual([0L, 3, 1, 2]);
+            if (producer < 0 || ChannelsLastTensors.MovesChannelsLast(layout.Nodes[producer]) is null) return layer;
             int source = layout.NodeInputs[producer][0];
-            if (!layoutOnly || !orderOfSlot.TryGetValue(source, out int order) || layers[order].ChannelsLast == layer.ChannelsLast) return layer;
+            if (!orderOfSlot.TryGetValue(source, out int order) || layers[order].ChannelsLast == layer.ChannelsLast) return layer;
             layer = layers[order];
         }
     }

@@ -9,8 +9,8 @@ namespace Gaze.Training;
 /// <summary>
 /// A backbone cut at a feature map with a new classifier on top, as an ONNX model: the backbone's nodes that the
 /// layer needs, then <c>GlobalAveragePool -> Flatten -> Gemm(transB=1)</c> producing the class scores, the model's
-/// only output (for a channels-last layer of a Keras backbone, <c>ReduceMean(axes 1,2) -> Gemm</c>). Everything after the layer, the old outputs and the initializers nothing uses any more
-/// are dropped. The head is exactly what CAM expects after its layer (global average pooling, one linear layer), and
+/// only output (for a channels-last layer of a Keras backbone, <c>ReduceMean(axes 1,2) -> Gemm</c>). Everything
+/// after the layer, the old outputs and the initializers nothing uses any more are dropped. The head is exactly what CAM expects after its layer (global average pooling, one linear layer), and
 /// its weights are stored in the backbone's float type (float16 for a float16 backbone) so that the file stays a
 /// valid model for other runtimes.
 /// </summary>
@@ -77,7 +77,7 @@ public sealed class BackboneCut
             for (int i = 1; !taken.Add(candidate); i++) candidate = $"{name}_{i}";
             return candidate;
         }
-        string pooled = Fresh("head/pooled"), features = Fresh("head/features"), logits = Fresh("logits");
+        string features = Fresh("head/features"), logits = Fresh("logits");
         string weightName = Fresh("head.weight"), biasName = Fresh("head.bias");
 
         int floatType = FloatTypeOf(source.Graph, layer.Name, kept);
@@ -101,6 +101,7 @@ public sealed class BackboneCut
         }
         else
         {
+            string pooled = Fresh("head/pooled");
             graph.Node.Add(OnnxNodes.Create("GlobalAveragePool", Fresh("head/GlobalAveragePool"), [layer.Name], pooled));
             graph.Node.Add(OnnxNodes.Create("Flatten", Fresh("head/Flatten"), [pooled], features, ("axis", 1L)));
         }

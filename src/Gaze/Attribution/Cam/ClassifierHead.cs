@@ -69,10 +69,8 @@ internal static class ClassifierHead
 
         private bool IsLayoutTranspose(NodeProto node)
         {
-            if (node.OpType != "Transpose" || Ints(node, "perm") is not { } perm) return false;
-            if (perm.SequenceEqual([0L, 2, 3, 1])) channelsLast = true;
-            else if (perm.SequenceEqual([0L, 3, 1, 2])) channelsLast = false;
-            else return false;
+            if (ChannelsLastTensors.MovesChannelsLast(node) is not bool toLast) return false;
+            channelsLast = toLast;
             return true;
         }
 
@@ -91,7 +89,7 @@ internal static class ClassifierHead
             bool pools = node.OpType switch
             {
                 "GlobalAveragePool" => !channelsLast,
-                "ReduceMean" => ReducedAxes(node) is { } axes && axes.SetEquals(channelsLast ? [1L, 2L] : [2L, 3L]),
+                "ReduceMean" => ChannelsLastTensors.ReducedAxes(node, StoredInput(node)) is { } axes && axes.SetEquals(channelsLast ? [1L, 2L] : [2L, 3L]),
                 _ => false,
             };
             if (pools) return;
@@ -104,13 +102,9 @@ internal static class ClassifierHead
             throw Fail($"(found {node.OpType} where global average pooling should be)");
         }
 
-        private HashSet<long>? ReducedAxes(NodeProto node)
-        {
-            long[]? axes = Ints(node, "axes");
-            if (axes is null && node.Input.Count > 1 && graph.InitializerNames.Contains(node.Input[1]))
-                axes = graph.Initializer(node.Input[1]).to(ScalarType.Int64).data<long>().ToArray();
-            return axes?.Select(a => a < 0 ? a + 4 : a).ToHashSet();
-        }
+        /// <summary>Input i of <paramref name="node"/> when it is a stored constant (an initializer), else null.</summary>
+        private Func<int, Tensor?> StoredInput(NodeProto node) =>
+            i => i < node.Input.Count && graph.InitializerNames.Contains(node.Input[i]) ? graph.Initializer(node.Input[i]) : null;
 
         public Tensor ConvolutionWeights(NodeProto conv)
         {
