@@ -9,13 +9,6 @@ public sealed class StyleAndInversionTests
 {
     private static string Model => SharedData.Require("models/squeezenet1.1-caffe2-fp16.onnx");
 
-    private static double Pearson(double[] a, double[] b)
-    {
-        double ma = a.Average(), mb = b.Average();
-        double ab = a.Zip(b).Sum(p => (p.First - ma) * (p.Second - mb));
-        return ab / Math.Sqrt(a.Sum(v => (v - ma) * (v - ma)) * b.Sum(v => (v - mb) * (v - mb)));
-    }
-
     private static double[] Gray(RgbImage image) =>
         Enumerable.Range(0, image.Width * image.Height).Select(p => 0.299 * image.Pixels[3 * p] + 0.587 * image.Pixels[3 * p + 1] + 0.114 * image.Pixels[3 * p + 2]).ToArray();
 
@@ -29,7 +22,7 @@ public sealed class StyleAndInversionTests
         using JsonDocument document = JsonDocument.Parse(run.Output);
         double error = document.RootElement.GetProperty("relative_feature_error").GetDouble();
         Assert.True(error <= 0.10, $"relative feature error {error:P1}");
-        double pearson = Pearson(Gray(ImageDecoder.Load(Path.Combine(dir.Path, "result.png"))), Gray(ImageDecoder.Load(image)));
+        double pearson = Gaze.Evaluation.Sanity.PearsonCorrelation.Of(Gray(ImageDecoder.Load(Path.Combine(dir.Path, "result.png"))), Gray(ImageDecoder.Load(image)));
         Assert.True(pearson >= 0.8, $"gray-level Pearson {pearson:F3}");
     }
 

@@ -44,7 +44,7 @@ public sealed class ReferenceAgreementTests
         float[] ours = explainer.RawMaps(Input(), [target], ((CamAttribution)MethodRegistry.Default.Get(method)).Cam)[0].flatten().data<float>().ToArray();
         float[] reference = Grid(Reference.Value.RootElement.GetProperty("raw").GetProperty(target.ToString()).GetProperty(method));
 
-        double r = Pearson(ours, reference);
+        double r = Correlation.Pearson(ours, reference);
         // Eigen-CAM's sign is arbitrary in the reference (Gaze fixes it), so only its magnitude must agree.
         if (method.StartsWith("eigen", StringComparison.Ordinal)) r = Math.Abs(r);
         Assert.True(r >= 0.99, $"{method} for {target}: Pearson {r:F5}");
@@ -72,7 +72,7 @@ public sealed class ReferenceAgreementTests
         float[] reference = Grid(Reference.Value.RootElement.GetProperty("heatmap28").GetProperty(target.ToString()).GetProperty(variant));
 
         Assert.Equal(784, ours.Length);
-        double r = Pearson(ours, reference);
+        double r = Correlation.Pearson(ours, reference);
         double worst = ours.Zip(reference, (a, b) => Math.Abs(a - b)).Max();
         Assert.True(r >= 0.99, $"{variant} for {target}: Pearson {r:F5}");
         Assert.True(worst < 0.05, $"{variant} for {target}: largest difference {worst:F4}");
@@ -85,16 +85,4 @@ public sealed class ReferenceAgreementTests
 
     private static float[] Grid(JsonElement rows) =>
         rows.EnumerateArray().SelectMany(row => row.EnumerateArray().Select(v => v.GetSingle())).ToArray();
-
-    private static double Pearson(float[] a, float[] b)
-    {
-        double meanA = a.Average(), meanB = b.Average(), ab = 0, aa = 0, bb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            ab += (a[i] - meanA) * (b[i] - meanB);
-            aa += (a[i] - meanA) * (a[i] - meanA);
-            bb += (b[i] - meanB) * (b[i] - meanB);
-        }
-        return ab / Math.Sqrt(aa * bb);
-    }
 }

@@ -60,7 +60,7 @@ public sealed class CaptumAgreementTests
 
         Assert.Equal([3, 224, 224], ours.Shape);
         Assert.Equal(reference.Shape, ours.Shape);
-        double r = Pearson(ours.Data, reference.Data);
+        double r = Correlation.Pearson(ours.Data, reference.Data);
         Assert.True(r >= least, $"{method} on {image} for {target}: Pearson {r:F6}, expected at least {least}");
         if (SameSize.Contains(method))
         {
@@ -90,18 +90,4 @@ public sealed class CaptumAgreementTests
     /// <summary>The manifest's record of one image and target (logits, Integrated Gradients' deltas and gaps, scales).</summary>
     internal static JsonElement Record(string image, int target) =>
         Manifest.Value.RootElement.GetProperty("images").GetProperty(image).GetProperty("targets").GetProperty(target.ToString());
-
-    internal static double Pearson(float[] a, float[] b)
-    {
-        double meanA = a.Average(x => (double)x), meanB = b.Average(x => (double)x);
-        double cov = 0, varA = 0, varB = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            double da = a[i] - meanA, db = b[i] - meanB;
-            cov += da * db;
-            varA += da * da;
-            varB += db * db;
-        }
-        return cov / Math.Sqrt(varA * varB);
-    }
 }

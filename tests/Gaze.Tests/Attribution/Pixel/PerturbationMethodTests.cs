@@ -168,7 +168,7 @@ public sealed class PerturbationMethodTests
         Tensor other = Run("4", 32);
         Assert.False(first.allclose(other, rtol: 1e-3, atol: 1e-5), "another seed, other masks");
         // Either way the map estimates the same expectation: the two agree in shape.
-        Assert.True(CaptumAgreementTests.Pearson(first.flatten().data<float>().ToArray(), other.flatten().data<float>().ToArray()) > 0.5);
+        Assert.True(Correlation.Pearson(first.flatten().data<float>().ToArray(), other.flatten().data<float>().ToArray()) > 0.5);
     }
 
     [Fact]

@@ -7,6 +7,16 @@ namespace Gaze.Tests.Evaluation.Sanity;
 public sealed class MapSimilarityTests
 {
     [Fact]
+    public void Pearson_matches_numpy_and_is_zero_for_a_constant_series()
+    {
+        // numpy.corrcoef([1, 2, 3, 4, 6], [2, 1, 4, 3, 7])[0, 1]
+        Assert.Equal(0.8806955667454325, PearsonCorrelation.Of([1, 2, 3, 4, 6], [2, 1, 4, 3, 7]), 12);
+        Assert.Equal(-1, PearsonCorrelation.Of([1, 2, 3], [3, 2, 1]), 12);
+        Assert.Equal(0, PearsonCorrelation.Of([1, 2, 3], [5, 5, 5]));
+        Assert.Throws<ArgumentException>(() => PearsonCorrelation.Of([1, 2], [1, 2, 3]));
+    }
+
+    [Fact]
     public void Spearman_matches_scipy_on_its_documented_example_with_a_tie()
     {
         // scipy.stats.spearmanr([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) = 0.8207826816681233 (the two 7s share rank 3.5).
