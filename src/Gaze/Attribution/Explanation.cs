@@ -48,13 +48,10 @@ public sealed class Explanation : IDisposable
     public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>Image <paramref name="index"/>'s heatmap carried back onto its source image (see <see cref="HeatmapProjection"/>).</summary>
-    public Heatmap SourceHeatmap(int index, InputGeometry geometry) => HeatmapProjection.ToSource(ToHeatmap(Heatmaps[index]), geometry);
+    public Heatmap SourceHeatmap(int index, InputGeometry geometry) => HeatmapProjection.ToSource(Heatmap.FromTensor(Heatmaps[index]), geometry);
 
     /// <summary>Image <paramref name="index"/>'s raw map of layer <paramref name="layer"/>, at the layer's resolution.</summary>
-    public Heatmap RawMap(int index, int layer = 0) => ToHeatmap(RawMaps[layer][index]);
-
-    private static Heatmap ToHeatmap(Tensor map) =>
-        new((int)map.shape[1], (int)map.shape[0], map.to(ScalarType.Float32).contiguous().data<float>().ToArray());
+    public Heatmap RawMap(int index, int layer = 0) => Heatmap.FromTensor(RawMaps[layer][index]);
 
     /// <summary>Frees the tensors.</summary>
     public void Dispose()

@@ -193,12 +193,7 @@ public sealed class EvaluationRun : IDisposable
         EvaluationMetrics.InsertionFigure, EvaluationMetrics.RoadFigure, EvaluationMetrics.ConfidenceFigure,
     ];
 
-    private static Heatmap SourceMap(Tensor map, InputGeometry geometry)
-    {
-        var values = map.contiguous().data<float>().ToArray();
-        var heatmap = new Heatmap((int)map.shape[1], (int)map.shape[0], values);
-        return HeatmapProjection.ToSource(heatmap, geometry);
-    }
+    private static Heatmap SourceMap(Tensor map, InputGeometry geometry) => HeatmapProjection.ToSource(Heatmap.FromTensor(map), geometry);
 
     private void RequireKnownClass(LabelledImage image)
     {

@@ -19,6 +19,13 @@ public sealed class Heatmap
         Values = values;
     }
 
+    /// <summary>A heatmap holding the values of <paramref name="map"/>, a [H,W] tensor (copied, as float32).</summary>
+    public static Heatmap FromTensor(TorchSharp.torch.Tensor map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return new((int)map.shape[1], (int)map.shape[0], map.to(TorchSharp.torch.ScalarType.Float32).contiguous().data<float>().ToArray());
+    }
+
     /// <summary>Width (number of columns).</summary>
     public int Width { get; }
 
