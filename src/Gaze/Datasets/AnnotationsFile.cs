@@ -27,12 +27,6 @@ public static class AnnotationsFile
     /// <summary>The file's name inside a data set directory.</summary>
     public const string FileName = "annotations.json";
 
-    private static readonly JsonDocumentOptions ReadOptions = new()
-    {
-        AllowTrailingCommas = true,
-        CommentHandling = JsonCommentHandling.Skip,
-    };
-
     // Class names and paths are written as they are (no \uXXXX for non-ASCII); the file is never embedded in HTML.
     private static readonly JsonSerializerOptions StringOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -67,20 +61,8 @@ public static class AnnotationsFile
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(path);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, ReadOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new AnnotationsFormatException(path, JsonErrorText.NotValid(e), e);
-        }
-        using (document)
-        {
-            string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-            return new AnnotationsParser(path).Read(document.RootElement, directory);
-        }
+        return HandWrittenJson.Read(json, (problem, e) => new AnnotationsFormatException(path, problem, e),
+            root => new AnnotationsParser(path).Read(root, Path.GetDirectoryName(Path.GetFullPath(path)) ?? "."));
     }
 
     /// <summary>Writes <paramref name="annotations"/> to <paramref name="path"/> atomically, one image per line.</summary>

@@ -18,12 +18,6 @@ namespace Gaze.Evaluation;
 /// </summary>
 internal static class BoxesFile
 {
-    private static readonly JsonDocumentOptions ReadOptions = new()
-    {
-        AllowTrailingCommas = true,
-        CommentHandling = JsonCommentHandling.Skip,
-    };
-
     /// <summary>The images listed in the boxes file at <paramref name="path"/>, checked.</summary>
     /// <param name="path">The boxes file.</param>
     /// <param name="labels">The model's labels; null when it has none (classes must then be indices).</param>
@@ -46,19 +40,7 @@ internal static class BoxesFile
         {
             throw new DataFormatException(path, $"cannot read: {e.Message.ReplaceLineEndings(" ")}", e);
         }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(text, ReadOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new DataFormatException(path, JsonErrorText.NotValid(e), e);
-        }
-        using (document)
-        {
-            return new BoxesParser(path, labels).Read(document.RootElement);
-        }
+        return HandWrittenJson.Read(text, (problem, e) => new DataFormatException(path, problem, e), new BoxesParser(path, labels).Read);
     }
 
     /// <summary>Walks the JSON tree; every error names the file and the field.</summary>

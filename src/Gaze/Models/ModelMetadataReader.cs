@@ -20,12 +20,6 @@ namespace Gaze.Models;
 /// </summary>
 public static class ModelMetadataReader
 {
-    private static readonly JsonDocumentOptions JsonOptions = new()
-    {
-        AllowTrailingCommas = true,
-        CommentHandling = JsonCommentHandling.Skip,
-    };
-
     /// <summary>The sidecar path for <paramref name="modelPath"/>: its extension replaced by <c>.gaze.json</c>.</summary>
     public static string SidecarPathFor(string modelPath) => Path.ChangeExtension(modelPath, ".gaze.json");
 
@@ -62,19 +56,7 @@ public static class ModelMetadataReader
     /// <exception cref="ModelFormatException">Not valid JSON or a field has a bad value.</exception>
     public static ModelMetadata Parse(string json, string sidecarPath)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new ModelFormatException(sidecarPath, JsonErrorText.NotValid(e), e);
-        }
-        using (document)
-        {
-            return new SidecarParser(sidecarPath).Read(document.RootElement);
-        }
+        return HandWrittenJson.Read(json, (problem, e) => new ModelFormatException(sidecarPath, problem, e), new SidecarParser(sidecarPath).Read);
     }
 
     /// <summary>Walks the JSON tree; every error names the sidecar and the field's dotted path.</summary>
