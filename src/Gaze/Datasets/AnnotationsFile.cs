@@ -43,15 +43,7 @@ public static class AnnotationsFile
         if (!File.Exists(path)) throw new InputFileNotFoundException(path);
         if (IO.SuppliedFile.Problem(path, IO.SuppliedFile.MaxAnnotationsBytes, "an annotations file") is { } problem)
             throw new AnnotationsFormatException(path, problem);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new AnnotationsFormatException(path, $"cannot read: {e.Message.ReplaceLineEndings(" ")}", e);
-        }
+        string text = IO.SuppliedFile.ReadText(path, (problem, e) => new AnnotationsFormatException(path, problem, e));
         return Parse(text, path);
     }
 

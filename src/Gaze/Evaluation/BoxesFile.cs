@@ -31,15 +31,7 @@ internal static class BoxesFile
         if (!File.Exists(path)) throw new InputFileNotFoundException(path);
         if (SuppliedFile.Problem(path, SuppliedFile.MaxAnnotationsBytes, "a boxes file") is { } problem)
             throw new DataFormatException(path, problem);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataFormatException(path, $"cannot read: {e.Message.ReplaceLineEndings(" ")}", e);
-        }
+        string text = SuppliedFile.ReadText(path, (problem, e) => new DataFormatException(path, problem, e));
         return HandWrittenJson.Read(text, (problem, e) => new DataFormatException(path, problem, e), new BoxesParser(path, labels).Read);
     }
 

@@ -40,4 +40,20 @@ public static class SuppliedFile
             return $"is {ResourceLimits.FormatBytes(info.Length)}, more than the {ResourceLimits.FormatBytes(maxBytes)} {kind} may have";
         return null;
     }
+
+    /// <summary>
+    /// The whole text of <paramref name="path"/> (after <see cref="Problem"/> let it through); a failure to read it
+    /// becomes <paramref name="error"/>'s exception with the one-line problem <c>cannot read: ...</c>.
+    /// </summary>
+    public static string ReadText(string path, Func<string, Exception, Exception> error)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw error($"cannot read: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
 }

@@ -40,15 +40,7 @@ public static class ModelMetadataReader
         if (SuppliedFile.Problem(sidecarPath, SuppliedFile.MaxSidecarBytes, "a sidecar file") is { } problem)
             throw new ModelFormatException(sidecarPath, problem);
         if (!File.Exists(sidecarPath)) throw new InputFileNotFoundException(sidecarPath);
-        string text;
-        try
-        {
-            text = File.ReadAllText(sidecarPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelFormatException(sidecarPath, $"cannot read: {e.Message}", e);
-        }
+        string text = SuppliedFile.ReadText(sidecarPath, (problem, e) => new ModelFormatException(sidecarPath, problem, e));
         return Parse(text, sidecarPath);
     }
 
