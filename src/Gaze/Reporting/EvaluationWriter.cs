@@ -67,7 +67,7 @@ public static class EvaluationWriter
                 ["metrics"] = row.Figures,
                 ["curves"] = Curves(row.Curves),
             }).ToList(),
-            ["plots"] = Plots(result).Select(p => p.File).ToList(),
+            ["plots"] = PlannedPlots(result).Select(p => p.File).ToList(),
             ["per_image"] = result.PerImage.Select(image => new Dictionary<string, object?>
             {
                 ["image"] = image.Name,
@@ -92,7 +92,7 @@ public static class EvaluationWriter
     /// <exception cref="Errors.OutputFileException">A file cannot be written.</exception>
     public static void Write(string directory, EvaluationResult result, IReadOnlyDictionary<string, object?> document, string title)
     {
-        var plots = Plots(result);
+        var plots = PlannedPlots(result).Select(p => (p.File, Png: p.Render())).ToList();
         foreach (var (file, png) in plots) AtomicFile.WriteAllBytes(Path.Combine(directory, file), png);
         AtomicFile.WriteAllBytes(Path.Combine(directory, DocumentFile), Encoding.UTF8.GetBytes(Serialize(document)));
         AtomicFile.WriteAllBytes(Path.Combine(directory, MarkdownFile), Encoding.UTF8.GetBytes(EvaluationTable.Of(result).ToMarkdown()));
@@ -100,21 +100,24 @@ public static class EvaluationWriter
         AtomicFile.WriteAllBytes(Path.Combine(directory, ReportFile), Encoding.UTF8.GetBytes(html));
     }
 
-    /// <summary>The mean-curve plots of the measured curves, by file name.</summary>
-    internal static IReadOnlyList<(string File, byte[] Png)> Plots(EvaluationResult result)
+    /// <summary>
+    /// The mean-curve plots of the measured curves, by file name, each rendered only when asked: the document lists
+    /// the names, <see cref="Write"/> renders them once.
+    /// </summary>
+    private static IReadOnlyList<(string File, Func<byte[]> Render)> PlannedPlots(EvaluationResult result)
     {
         var rows = result.Methods.Concat(result.Baselines).ToList();
-        var plots = new List<(string, byte[])>();
+        var plots = new List<(string, Func<byte[]>)>();
         if (rows.Any(r => r.Curves.Deletion.Count > 0))
-            plots.Add(("deletion.png", FractionPlot(rows, r => r.Curves.Deletion, "Deletion: probability as the most relevant pixels go")));
+            plots.Add(("deletion.png", () => FractionPlot(rows, r => r.Curves.Deletion, "Deletion: probability as the most relevant pixels go")));
         if (rows.Any(r => r.Curves.Insertion.Count > 0))
-            plots.Add(("insertion.png", FractionPlot(rows, r => r.Curves.Insertion, "Insertion: probability as the most relevant pixels return")));
+            plots.Add(("insertion.png", () => FractionPlot(rows, r => r.Curves.Insertion, "Insertion: probability as the most relevant pixels return")));
         if (rows.Any(r => r.Curves.RoadMostRelevant.Count > 0))
         {
             double[] percentiles = result.Options.RoadPercentiles.Select(p => (double)p).ToArray();
-            plots.Add(("road-morf.png", CurvePlot.Png(rows.Select(r => new CurveSeries(r.Name, percentiles, r.Curves.RoadMostRelevant, r.IsBaseline)).ToList(),
+            plots.Add(("road-morf.png", () => CurvePlot.Png(rows.Select(r => new CurveSeries(r.Name, percentiles, r.Curves.RoadMostRelevant, r.IsBaseline)).ToList(),
                 "ROAD, most relevant first: probability as the top pixels are imputed", "imputed pixels (%)", "probability / clean probability")));
-            plots.Add(("road-lerf.png", CurvePlot.Png(rows.Select(r => new CurveSeries(r.Name, percentiles, r.Curves.RoadLeastRelevant, r.IsBaseline)).ToList(),
+            plots.Add(("road-lerf.png", () => CurvePlot.Png(rows.Select(r => new CurveSeries(r.Name, percentiles, r.Curves.RoadLeastRelevant, r.IsBaseline)).ToList(),
                 "ROAD, least relevant first: probability as the bottom pixels are imputed", "imputed pixels (%)", "probability / clean probability")));
         }
         return plots;
