@@ -39,6 +39,25 @@ internal static class ChannelsLastTensors
 
     private static readonly HashSet<string> Reductions = ["ReduceMean", "ReduceMax", "ReduceSum", "ReduceMin"];
 
+    /// <summary>
+    /// False when no node of <paramref name="layout"/> says that any tensor is channels last (no Transpose between
+    /// the layouts, no reduction over axes 1 and 2, no Concat on axis 3): then none is, without knowing ranks.
+    /// </summary>
+    public static bool HasEvidence(GraphLayout layout, Tensor?[] constants)
+    {
+        for (int n = 0; n < layout.Nodes.Length; n++)
+        {
+            NodeProto node = layout.Nodes[n];
+            int[] inputs = layout.NodeInputs[n];
+            if (MovesChannelsLast(node) is not null) return true;
+            if (node.OpType == "Concat" && Axis(node) is 3 or -1) return true;
+            if (Reductions.Contains(node.OpType)
+                && ReducedAxes(node, i => i < inputs.Length && inputs[i] >= 0 ? constants[inputs[i]] : null) is { } axes && axes.SetEquals([1L, 2L]))
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>The slots of <paramref name="layout"/> that hold channels-last 4-D tensors.</summary>
     /// <param name="layout">The graph's structure.</param>
     /// <param name="constants">Values known at load time, by slot (reduction axes given as inputs).</param>

@@ -300,7 +300,8 @@ public sealed class OnnxGraph : IDisposable
     /// <summary>
     /// True when tensor <paramref name="name"/> is a 4-D tensor with its channels last, [N,H,W,C] (see
     /// <see cref="ChannelsLastTensors"/>): CAM methods and fine-tuning read it as the [N,C,H,W] tensor it is a view
-    /// of. Ranks come from the first probe run (one is made at the declared size if none has run yet).
+    /// of. Ranks come from the first probe run (one is made at the declared size if none has run yet and the graph
+    /// has any sign of channels-last tensors; a PyTorch export has none and needs no probe).
     /// </summary>
     /// <exception cref="UnknownLayerException">No such tensor.</exception>
     public bool IsChannelsLast(string name)
@@ -308,9 +309,13 @@ public sealed class OnnxGraph : IDisposable
         int slot = SlotOf(name);
         if (channelsLast is null)
         {
-            if (probedRanks is null) Probe();
-            channelsLast = ChannelsLastTensors.Find(layout, plan.Constants, s => probedRanks![s],
-                Inputs.Where(i => i.ChannelsLast).Select(i => i.Slot));
+            var lastInputs = Inputs.Where(i => i.ChannelsLast).Select(i => i.Slot).ToList();
+            if (lastInputs.Count == 0 && !ChannelsLastTensors.HasEvidence(layout, plan.Constants)) channelsLast = [];
+            else
+            {
+                if (probedRanks is null) Probe();
+                channelsLast = ChannelsLastTensors.Find(layout, plan.Constants, s => probedRanks![s], lastInputs);
+            }
         }
         return channelsLast.Contains(slot);
     }

@@ -136,12 +136,7 @@ public sealed class SanityCheck
     {
         ArgumentNullException.ThrowIfNull(explanation);
         using var scope = NewDisposeScope();
-        Tensor maps = (explanation.Attributions is { } attributions ? attributions.sum([1]) : explanation.Heatmaps)
-            .to(ScalarType.Float32).contiguous();
-        int count = (int)maps.shape[0], height = (int)maps.shape[1], width = (int)maps.shape[2];
-        float[] values = maps.data<float>().ToArray();
-        return Enumerable.Range(0, count)
-            .Select(i => new Heatmap(width, height, values.AsSpan(i * width * height, width * height).ToArray()))
-            .ToArray();
+        Tensor maps = explanation.Attributions is { } attributions ? attributions.sum([1]) : explanation.Heatmaps;
+        return Enumerable.Range(0, (int)maps.shape[0]).Select(i => Heatmap.FromTensor(maps[i])).ToArray();
     }
 }
